@@ -1,0 +1,1115 @@
+//! Passage alignment: the reused passages of two documents, with a word-level diff.
+//!
+//! A seed-and-extend local aligner over words, in the family of BLAST (Altschul et al. 1990)
+//! and of the text-reuse aligners evaluated at PAN (Potthast et al. 2010):
+//!
+//! 1. **Units.** Each document is tokenised ([`crate::tokenize`]); English contractions are
+//!    expanded into two units that point at the same token (`we'll` → `we` `will`,
+//!    `don't` → `do` `not`), so "We'll" and "We will" align word for word.
+//! 2. **Seeds.** Every run of [`AlignerBuilder::seed_words`] units that occurs in both documents
+//!    (at most three times in each: repeats are noise) is a seed hit `(i, j)`.
+//! 3. **Runs.** Hits on the same diagonal that touch or overlap merge into exact runs.
+//! 4. **Chains.** Runs are accepted longest first when they keep both texts in order
+//!    (co-linear); accepted runs whose gaps stay within [`AlignerBuilder::max_gap`] units on both
+//!    sides form a chain. Runs that cross an accepted one (moved sentences) are tried again in a
+//!    second round, as separate chains.
+//! 5. **Alignment.** The gaps between consecutive runs are aligned globally (Needleman–Wunsch)
+//!    and the chain's ends are extended outwards by a local alignment of up to `max_gap` units.
+//!    Scores: exact match +2, near-equal words +1.5 ("Russia"/"Russian", "extradite"/
+//!    "extradites": normalised Levenshtein ≥ [`AlignerBuilder::partial_similarity`], via
+//!    `strsim`), substitution −1, insertion or deletion −1.5.
+//! 6. **Splitting.** The path is cut into its maximal-scoring segments (each maximal segment of
+//!    positive total score, found recursively): where the texts truly diverge the running score
+//!    falls and the passage splits.
+//! 7. **Filtering.** A segment is a passage when both sides have at least
+//!    [`AlignerBuilder::min_words`] words, its similarity reaches
+//!    [`AlignerBuilder::min_similarity`], and (when the caller supplies a corpus-wide filter) it
+//!    holds a word n-gram that is not boilerplate.
+//!
+//! A passage is `verbatim` when its normalised words are identical on both sides, `reworded`
+//! otherwise. It is a `quote` when it starts inside quotation marks, and its `speaker` is taken
+//! from an adjacent attribution (`," Putin said`, `said Vladimir Frolov`, `Putin said: "`).
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::shingle::combine;
+use crate::tokenize::for_each_word;
+use crate::Error;
+
+/// Whether a passage was copied word for word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PassageKind {
+    /// The normalised words are identical on both sides.
+    Verbatim,
+    /// Words were inserted, deleted or changed.
+    Reworded,
+}
+
+impl PassageKind {
+    /// `verbatim` or `reworded`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PassageKind::Verbatim => "verbatim",
+            PassageKind::Reworded => "reworded",
+        }
+    }
+}
+
+/// One step of a word-level diff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffOp {
+    /// The same words on both sides (after normalisation).
+    Equal,
+    /// Words of `a` replaced by words of `b`.
+    Replace,
+    /// Words only in `a`.
+    Delete,
+    /// Words only in `b`.
+    Insert,
+}
+
+/// A piece of a passage's diff. Concatenating the `a` texts of all segments gives the passage's
+/// `a_text`, and likewise for `b`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffSegment {
+    /// What happened to these words.
+    pub op: DiffOp,
+    /// The original text on the `a` side (empty for an insertion).
+    pub a: String,
+    /// The original text on the `b` side (empty for a deletion).
+    pub b: String,
+}
+
+/// A passage that two documents share.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Start byte in `a` (half-open range).
+    pub a_start: usize,
+    /// End byte in `a`.
+    pub a_end: usize,
+    /// Start byte in `b`.
+    pub b_start: usize,
+    /// End byte in `b`.
+    pub b_end: usize,
+    /// The original text of `a[a_start..a_end]`.
+    pub a_text: String,
+    /// The original text of `b[b_start..b_end]`.
+    pub b_text: String,
+    /// `verbatim` or `reworded`.
+    pub kind: PassageKind,
+    /// Word similarity in `[0, 1]`: `2 · (matches + partial credit) / (units in a + units in b)`.
+    pub similarity: f64,
+    /// Words equal on both sides.
+    pub matched: usize,
+    /// Words only in `b`.
+    pub inserted: usize,
+    /// Words only in `a`.
+    pub deleted: usize,
+    /// Words aligned to a different (or near-equal) word.
+    pub substituted: usize,
+    /// True when the passage lies inside quotation marks (on either side).
+    pub quote: bool,
+    /// Who the quote is attributed to, when an adjacent attribution names someone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// Word-level diff from `a` to `b`.
+    pub diff: Vec<DiffSegment>,
+}
+
+/// Builds an [`Aligner`]. Every setter's doc gives its default.
+#[derive(Clone, Debug)]
+pub struct AlignerBuilder {
+    min_words: usize,
+    seed_words: usize,
+    max_gap: usize,
+    partial_similarity: f64,
+    min_similarity: f64,
+}
+
+impl Default for AlignerBuilder {
+    fn default() -> Self {
+        AlignerBuilder {
+            min_words: 8,
+            seed_words: 3,
+            max_gap: 8,
+            partial_similarity: 0.7,
+            min_similarity: 0.5,
+        }
+    }
+}
+
+impl AlignerBuilder {
+    /// A builder with every default.
+    pub fn new() -> AlignerBuilder {
+        AlignerBuilder::default()
+    }
+
+    /// Shortest passage reported, in words on each side. Default: 8.
+    pub fn min_words(&mut self, n: usize) -> &mut Self {
+        self.min_words = n;
+        self
+    }
+
+    /// Length of the exact word runs that seed an alignment. Default: 3.
+    pub fn seed_words(&mut self, n: usize) -> &mut Self {
+        self.seed_words = n;
+        self
+    }
+
+    /// Longest gap, in words, bridged between two seeds and explored beyond a chain's ends.
+    /// Default: 8.
+    pub fn max_gap(&mut self, n: usize) -> &mut Self {
+        self.max_gap = n;
+        self
+    }
+
+    /// Normalised Levenshtein similarity from which two different words count as near-equal.
+    /// Default: 0.7.
+    pub fn partial_similarity(&mut self, s: f64) -> &mut Self {
+        self.partial_similarity = s;
+        self
+    }
+
+    /// Lowest passage similarity reported. Default: 0.5.
+    pub fn min_similarity(&mut self, s: f64) -> &mut Self {
+        self.min_similarity = s;
+        self
+    }
+
+    /// Checks the settings and builds the aligner.
+    pub fn build(&self) -> Result<Aligner, Error> {
+        if self.min_words == 0 {
+            return Err(Error::Config("min-words must be at least 1".into()));
+        }
+        if !(1..=16).contains(&self.seed_words) {
+            return Err(Error::Config("seed words must be between 1 and 16".into()));
+        }
+        if !(0.0..=1.0).contains(&self.partial_similarity)
+            || !(0.0..=1.0).contains(&self.min_similarity)
+        {
+            return Err(Error::Config("similarities must be within 0 and 1".into()));
+        }
+        Ok(Aligner { cfg: self.clone() })
+    }
+}
+
+/// Aligns pairs of prepared documents. Cheap to share between threads.
+#[derive(Clone, Debug)]
+pub struct Aligner {
+    cfg: AlignerBuilder,
+}
+
+impl Default for Aligner {
+    fn default() -> Self {
+        AlignerBuilder::new().build().expect("defaults are valid")
+    }
+}
+
+/// A unit of alignment: a normalised word, or half of an expanded contraction.
+#[derive(Clone, Debug)]
+struct Unit {
+    hash: u64,
+    text: Box<str>,
+    /// Index of the token it came from.
+    tok: u32,
+}
+
+/// A document prepared for alignment: its tokens' spans, normalised units and hashes.
+#[derive(Clone, Debug, Default)]
+pub struct AlignDoc {
+    /// Byte span of each token.
+    spans: Vec<(usize, usize)>,
+    /// Hash of each token's normalised form.
+    tok_hash: Vec<u64>,
+    units: Vec<Unit>,
+}
+
+impl AlignDoc {
+    /// Tokenises `text` for alignment.
+    pub fn new(text: &str) -> AlignDoc {
+        let mut doc = AlignDoc::default();
+        for_each_word(text, |start, end, norm| {
+            let tok = doc.spans.len() as u32;
+            doc.spans.push((start, end));
+            doc.tok_hash.push(xxh3_64(norm.as_bytes()));
+            match expand_contraction(norm) {
+                Some((x, y)) => {
+                    doc.units.push(unit(x, tok));
+                    doc.units.push(unit(y, tok));
+                }
+                None => doc.units.push(unit(norm, tok)),
+            }
+        });
+        doc
+    }
+
+    /// Number of tokens (words).
+    pub fn words(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Hashes of the document's word `n`-grams, one per starting token (none if shorter than
+    /// `n`): the same hashes [`crate::shingle::word_shingles`] gives.
+    pub fn word_ngrams(&self, n: usize) -> Vec<u64> {
+        if self.tok_hash.len() < n {
+            return Vec::new();
+        }
+        self.tok_hash.windows(n).map(combine).collect()
+    }
+}
+
+fn unit(text: &str, tok: u32) -> Unit {
+    Unit {
+        hash: xxh3_64(text.as_bytes()),
+        text: text.into(),
+        tok,
+    }
+}
+
+/// Expands an English contraction into two words; `None` for anything else.
+fn expand_contraction(w: &str) -> Option<(&str, &str)> {
+    if !w.is_ascii() || !w.contains('\'') {
+        return None;
+    }
+    match w {
+        "can't" => return Some(("can", "not")),
+        "won't" => return Some(("will", "not")),
+        "shan't" => return Some(("shall", "not")),
+        "let's" => return Some(("let", "us")),
+        _ => {}
+    }
+    if let Some(base) = w.strip_suffix("n't") {
+        return (!base.is_empty()).then_some((base, "not"));
+    }
+    let (base, suffix) = w.rsplit_once('\'')?;
+    if base.is_empty() {
+        return None;
+    }
+    let full = match suffix {
+        "ll" => "will",
+        "re" => "are",
+        "ve" => "have",
+        "m" => "am",
+        "d" => "would",
+        "s" if matches!(
+            base,
+            "it" | "he" | "she" | "that" | "there" | "what" | "who" | "where" | "here"
+        ) =>
+        {
+            "is"
+        }
+        _ => return None,
+    };
+    Some((base, full))
+}
+
+/// One step of an alignment path over units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Step {
+    /// `a[i]` equals `b[j]`.
+    Match(usize, usize),
+    /// `a[i]` and `b[j]` are near-equal, with this similarity.
+    Partial(usize, usize, f64),
+    /// `a[i]` aligned to a different `b[j]`.
+    Sub(usize, usize),
+    /// `a[i]` has no counterpart.
+    Del(usize),
+    /// `b[j]` has no counterpart.
+    Ins(usize),
+}
+
+const MATCH: f64 = 2.0;
+const PARTIAL: f64 = 1.5;
+const MISMATCH: f64 = -1.0;
+const GAP: f64 = -1.5;
+
+impl Step {
+    fn score(self) -> f64 {
+        match self {
+            Step::Match(..) => MATCH,
+            Step::Partial(..) => PARTIAL,
+            Step::Sub(..) => MISMATCH,
+            Step::Del(_) | Step::Ins(_) => GAP,
+        }
+    }
+}
+
+/// An exact run: `a[i..i+len]` equals `b[j..j+len]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    i: usize,
+    j: usize,
+    len: usize,
+}
+
+impl Aligner {
+    /// The settings in force.
+    pub fn min_words(&self) -> usize {
+        self.cfg.min_words
+    }
+
+    /// Aligns two documents and returns their shared passages, ordered by position in `a`.
+    ///
+    /// `rare` decides whether a word n-gram hash (of [`AlignDoc::word_ngrams`] with `rare_n`
+    /// words) is rare enough to count as evidence; a passage must contain at least one shared
+    /// rare n-gram. Pass `|_| true` when there is no corpus to judge by.
+    pub fn align(
+        &self,
+        a_text: &str,
+        a: &AlignDoc,
+        b_text: &str,
+        b: &AlignDoc,
+        rare_n: usize,
+        rare: &dyn Fn(u64) -> bool,
+    ) -> Vec<Passage> {
+        let runs = self.runs(a, b);
+        if runs.is_empty() {
+            return Vec::new();
+        }
+        let mut passages = Vec::new();
+        let mut used_a: Vec<Range<usize>> = Vec::new();
+        let mut used_b: Vec<Range<usize>> = Vec::new();
+        let mut remaining = runs;
+        for _round in 0..3 {
+            if remaining.is_empty() {
+                break;
+            }
+            let (accepted, rejected) = colinear(remaining);
+            for chain in self.chains(&accepted) {
+                let path = self.path(a, b, &chain);
+                for seg in maximal_segments(&path) {
+                    let steps = &path[seg];
+                    if let Some(p) = self.passage(a_text, a, b_text, b, steps, rare_n, rare) {
+                        let ra = p.a_start..p.a_end;
+                        let rb = p.b_start..p.b_end;
+                        if used_a.iter().any(|u| overlaps(u, &ra))
+                            || used_b.iter().any(|u| overlaps(u, &rb))
+                        {
+                            continue;
+                        }
+                        used_a.push(ra);
+                        used_b.push(rb);
+                        passages.push(p);
+                    }
+                }
+            }
+            remaining = rejected;
+        }
+        passages.sort_by_key(|p| (p.a_start, p.b_start));
+        passages
+    }
+
+    /// Exact runs of units shared by both documents, from seed hits.
+    fn runs(&self, a: &AlignDoc, b: &AlignDoc) -> Vec<Run> {
+        let n = self.cfg.seed_words;
+        let grams = |d: &AlignDoc| -> Vec<(u64, u32)> {
+            if d.units.len() < n {
+                return Vec::new();
+            }
+            let hashes: Vec<u64> = d.units.iter().map(|u| u.hash).collect();
+            let mut v: Vec<(u64, u32)> = hashes
+                .windows(n)
+                .enumerate()
+                .map(|(i, w)| (combine(w), i as u32))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let (ga, gb) = (grams(a), grams(b));
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        let (mut x, mut y) = (0, 0);
+        while x < ga.len() && y < gb.len() {
+            match ga[x].0.cmp(&gb[y].0) {
+                std::cmp::Ordering::Less => x += 1,
+                std::cmp::Ordering::Greater => y += 1,
+                std::cmp::Ordering::Equal => {
+                    let h = ga[x].0;
+                    let xe = x + ga[x..].iter().take_while(|g| g.0 == h).count();
+                    let ye = y + gb[y..].iter().take_while(|g| g.0 == h).count();
+                    if xe - x <= 3 && ye - y <= 3 {
+                        for &(_, i) in &ga[x..xe] {
+                            for &(_, j) in &gb[y..ye] {
+                                hits.push((i as usize, j as usize));
+                            }
+                        }
+                    }
+                    x = xe;
+                    y = ye;
+                }
+            }
+        }
+        // Merge hits along diagonals into runs.
+        hits.sort_unstable_by_key(|&(i, j)| (i as isize - j as isize, i));
+        let mut runs: Vec<Run> = Vec::new();
+        for (i, j) in hits {
+            if let Some(last) = runs.last_mut() {
+                if last.i as isize - last.j as isize == i as isize - j as isize
+                    && i <= last.i + last.len
+                {
+                    last.len = last.len.max(i + n - last.i);
+                    continue;
+                }
+            }
+            runs.push(Run { i, j, len: n });
+        }
+        runs
+    }
+
+    /// Splits co-linear runs (sorted by position) into chains whose gaps stay within `max_gap`.
+    fn chains(&self, runs: &[Run]) -> Vec<Vec<Run>> {
+        let mut out: Vec<Vec<Run>> = Vec::new();
+        for &r in runs {
+            if let Some(chain) = out.last_mut() {
+                let p = chain.last().expect("chains are never empty");
+                let gap_a = r.i.saturating_sub(p.i + p.len);
+                let gap_b = r.j.saturating_sub(p.j + p.len);
+                if gap_a <= self.cfg.max_gap && gap_b <= self.cfg.max_gap {
+                    chain.push(r);
+                    continue;
+                }
+            }
+            out.push(vec![r]);
+        }
+        out
+    }
+
+    /// The full alignment path of a chain: runs, aligned gaps, and extended ends.
+    fn path(&self, a: &AlignDoc, b: &AlignDoc, chain: &[Run]) -> Vec<Step> {
+        let first = chain[0];
+        let ext = self.cfg.max_gap;
+        let mut path = self.extend_back(a, b, first.i, first.j, ext);
+        for (k, r) in chain.iter().enumerate() {
+            if k > 0 {
+                let p = chain[k - 1];
+                path.extend(self.global(a, b, p.i + p.len..r.i, p.j + p.len..r.j));
+            }
+            path.extend((0..r.len).map(|d| Step::Match(r.i + d, r.j + d)));
+        }
+        let last = chain[chain.len() - 1];
+        path.extend(self.extend_forward(a, b, last.i + last.len, last.j + last.len, ext));
+        path
+    }
+
+    /// Compares two units: exact, near-equal (with similarity) or different.
+    fn compare(&self, x: &Unit, y: &Unit) -> Option<f64> {
+        if x.hash == y.hash && x.text == y.text {
+            return Some(1.0);
+        }
+        let (cx, cy) = (x.text.chars().count(), y.text.chars().count());
+        if cx.min(cy) < 3 || cx.abs_diff(cy) * 2 > cx.max(cy) {
+            return None;
+        }
+        let s = strsim::normalized_levenshtein(&x.text, &y.text);
+        (s >= self.cfg.partial_similarity).then_some(s)
+    }
+
+    fn step(&self, a: &AlignDoc, b: &AlignDoc, i: usize, j: usize) -> Step {
+        match self.compare(&a.units[i], &b.units[j]) {
+            Some(s) if s >= 1.0 => Step::Match(i, j),
+            Some(s) => Step::Partial(i, j, s),
+            None => Step::Sub(i, j),
+        }
+    }
+
+    /// Needleman–Wunsch over `a[ra] × b[rb]` (both small: at most `max_gap` long).
+    fn global(&self, a: &AlignDoc, b: &AlignDoc, ra: Range<usize>, rb: Range<usize>) -> Vec<Step> {
+        let (n, m) = (ra.len(), rb.len());
+        let w = m + 1;
+        let mut score = vec![0.0f64; (n + 1) * w];
+        let mut cell = vec![None::<Step>; (n + 1) * w];
+        for x in 1..=n {
+            score[x * w] = GAP * x as f64;
+        }
+        for (y, cell) in score[..=m].iter_mut().enumerate() {
+            *cell = GAP * y as f64;
+        }
+        for x in 1..=n {
+            for y in 1..=m {
+                let st = self.step(a, b, ra.start + x - 1, rb.start + y - 1);
+                let diag = score[(x - 1) * w + y - 1] + st.score();
+                let up = score[(x - 1) * w + y] + GAP;
+                let left = score[x * w + y - 1] + GAP;
+                let (s, c) = if diag >= up && diag >= left {
+                    (diag, st)
+                } else if up >= left {
+                    (up, Step::Del(ra.start + x - 1))
+                } else {
+                    (left, Step::Ins(rb.start + y - 1))
+                };
+                score[x * w + y] = s;
+                cell[x * w + y] = Some(c);
+            }
+        }
+        let mut out = Vec::with_capacity(n + m);
+        let (mut x, mut y) = (n, m);
+        while x > 0 || y > 0 {
+            let st = if x == 0 {
+                Step::Ins(rb.start + y - 1)
+            } else if y == 0 {
+                Step::Del(ra.start + x - 1)
+            } else {
+                cell[x * w + y].expect("filled")
+            };
+            match st {
+                Step::Del(_) => x -= 1,
+                Step::Ins(_) => y -= 1,
+                _ => {
+                    x -= 1;
+                    y -= 1;
+                }
+            }
+            out.push(st);
+        }
+        out.reverse();
+        out
+    }
+
+    /// Best local extension before `(i, j)`, exploring up to `ext` units back on each side.
+    fn extend_back(&self, a: &AlignDoc, b: &AlignDoc, i: usize, j: usize, ext: usize) -> Vec<Step> {
+        let (n, m) = (i.min(ext), j.min(ext));
+        // Index x counts units going backwards from i: a[i - x].
+        self.extend(
+            n,
+            m,
+            |x, y| self.step(a, b, i - x, j - y),
+            |x| i - x,
+            |y| j - y,
+            true,
+        )
+    }
+
+    /// Best local extension from `(i, j)` onwards, up to `ext` units on each side.
+    fn extend_forward(
+        &self,
+        a: &AlignDoc,
+        b: &AlignDoc,
+        i: usize,
+        j: usize,
+        ext: usize,
+    ) -> Vec<Step> {
+        let n = (a.units.len() - i).min(ext);
+        let m = (b.units.len() - j).min(ext);
+        self.extend(
+            n,
+            m,
+            |x, y| self.step(a, b, i + x - 1, j + y - 1),
+            |x| i + x - 1,
+            |y| j + y - 1,
+            false,
+        )
+    }
+
+    /// Anchored extension: a DP from the anchor outwards that keeps the best-scoring cell.
+    /// `at(x, y)` compares the x-th and y-th units away from the anchor (1-based); `ia`/`jb` map
+    /// those counts back to unit indices. Returns steps in text order.
+    fn extend<S, IA, JB>(&self, n: usize, m: usize, at: S, ia: IA, jb: JB, back: bool) -> Vec<Step>
+    where
+        S: Fn(usize, usize) -> Step,
+        IA: Fn(usize) -> usize,
+        JB: Fn(usize) -> usize,
+    {
+        if n == 0 || m == 0 {
+            return Vec::new();
+        }
+        let w = m + 1;
+        let mut score = vec![0.0f64; (n + 1) * w];
+        let mut cell = vec![None::<Step>; (n + 1) * w];
+        for x in 1..=n {
+            score[x * w] = GAP * x as f64;
+        }
+        for (y, cell) in score[..=m].iter_mut().enumerate() {
+            *cell = GAP * y as f64;
+        }
+        let mut best = (0.0, 0, 0);
+        for x in 1..=n {
+            for y in 1..=m {
+                let st = at(x, y);
+                let diag = score[(x - 1) * w + y - 1] + st.score();
+                let up = score[(x - 1) * w + y] + GAP;
+                let left = score[x * w + y - 1] + GAP;
+                let (s, c) = if diag >= up && diag >= left {
+                    (diag, st)
+                } else if up >= left {
+                    (up, Step::Del(ia(x)))
+                } else {
+                    (left, Step::Ins(jb(y)))
+                };
+                score[x * w + y] = s;
+                cell[x * w + y] = Some(c);
+                if s > best.0 {
+                    best = (s, x, y);
+                }
+            }
+        }
+        let (_, mut x, mut y) = best;
+        let mut out = Vec::new();
+        while x > 0 && y > 0 {
+            let st = cell[x * w + y].expect("filled");
+            match st {
+                Step::Del(_) => x -= 1,
+                Step::Ins(_) => y -= 1,
+                _ => {
+                    x -= 1;
+                    y -= 1;
+                }
+            }
+            out.push(st);
+        }
+        // Leftover gaps at the anchor are never part of a best cell with positive score, except
+        // through the border rows; keep them for completeness.
+        while x > 0 {
+            out.push(Step::Del(ia(x)));
+            x -= 1;
+        }
+        while y > 0 {
+            out.push(Step::Ins(jb(y)));
+            y -= 1;
+        }
+        // Traceback yields steps from the far end towards the anchor.
+        if !back {
+            out.reverse();
+        }
+        out
+    }
+
+    /// Turns a segment of a path into a passage, or `None` when it is too short, too different
+    /// or only boilerplate.
+    #[allow(clippy::too_many_arguments)]
+    fn passage(
+        &self,
+        a_text: &str,
+        a: &AlignDoc,
+        b_text: &str,
+        b: &AlignDoc,
+        steps: &[Step],
+        rare_n: usize,
+        rare: &dyn Fn(u64) -> bool,
+    ) -> Option<Passage> {
+        let (mut ua, mut ub): (Span, Span) = (None, None);
+        let (mut matched, mut substituted, mut inserted, mut deleted) = (0, 0, 0, 0);
+        let mut credit = 0.0;
+        for &st in steps {
+            let (i, j) = match st {
+                Step::Match(i, j) => {
+                    matched += 1;
+                    credit += 1.0;
+                    (Some(i), Some(j))
+                }
+                Step::Partial(i, j, s) => {
+                    substituted += 1;
+                    credit += s;
+                    (Some(i), Some(j))
+                }
+                Step::Sub(i, j) => {
+                    substituted += 1;
+                    (Some(i), Some(j))
+                }
+                Step::Del(i) => {
+                    deleted += 1;
+                    (Some(i), None)
+                }
+                Step::Ins(j) => {
+                    inserted += 1;
+                    (None, Some(j))
+                }
+            };
+            if let Some(i) = i {
+                grow(&mut ua, i);
+            }
+            if let Some(j) = j {
+                grow(&mut ub, j);
+            }
+        }
+        let (ua, ub) = (ua?, ub?);
+        let ta = a.units[ua.start].tok as usize..a.units[ua.end - 1].tok as usize + 1;
+        let tb = b.units[ub.start].tok as usize..b.units[ub.end - 1].tok as usize + 1;
+        if ta.len() < self.cfg.min_words || tb.len() < self.cfg.min_words {
+            return None;
+        }
+        let similarity = 2.0 * credit / (ua.len() + ub.len()) as f64;
+        if similarity < self.cfg.min_similarity {
+            return None;
+        }
+        if !shares_rare_ngram(a, ta.clone(), b, tb.clone(), rare_n, rare) {
+            return None;
+        }
+        let kind = if a.tok_hash[ta.clone()] == b.tok_hash[tb.clone()] {
+            PassageKind::Verbatim
+        } else {
+            PassageKind::Reworded
+        };
+        let (a_start, a_end) = (a.spans[ta.start].0, a.spans[ta.end - 1].1);
+        let (b_start, b_end) = (b.spans[tb.start].0, b.spans[tb.end - 1].1);
+        let quote_a = crate::quote::inside_quotes(a_text, a_start);
+        let quote_b = crate::quote::inside_quotes(b_text, b_start);
+        let speaker = quote_a
+            .then(|| crate::quote::speaker(a_text, a_start))
+            .flatten()
+            .or_else(|| {
+                quote_b
+                    .then(|| crate::quote::speaker(b_text, b_start))
+                    .flatten()
+            });
+        Some(Passage {
+            a_start,
+            a_end,
+            b_start,
+            b_end,
+            a_text: a_text[a_start..a_end].to_owned(),
+            b_text: b_text[b_start..b_end].to_owned(),
+            kind,
+            similarity: (similarity * 1e4).round() / 1e4,
+            matched,
+            inserted,
+            deleted,
+            substituted,
+            quote: quote_a || quote_b,
+            speaker,
+            diff: diff_segments(a_text, a, ta, b_text, b, tb, steps),
+        })
+    }
+}
+
+/// A range of unit or token indices, `None` while empty.
+type Span = Option<Range<usize>>;
+
+/// Grows `r` to cover index `t`.
+fn grow(r: &mut Span, t: usize) {
+    *r = Some(match r.take() {
+        Some(x) => x.start.min(t)..x.end.max(t + 1),
+        None => t..t + 1,
+    })
+}
+
+fn overlaps(x: &Range<usize>, y: &Range<usize>) -> bool {
+    x.start < y.end && y.start < x.end
+}
+
+/// Splits runs into a co-linear set (accepted longest first) and the runs that cross it.
+/// The accepted runs come back sorted by position and trimmed so they do not overlap.
+fn colinear(mut runs: Vec<Run>) -> (Vec<Run>, Vec<Run>) {
+    runs.sort_by(|x, y| y.len.cmp(&x.len).then(x.i.cmp(&y.i)).then(x.j.cmp(&y.j)));
+    let mut accepted: Vec<Run> = Vec::new();
+    let mut rejected = Vec::new();
+    for r in runs {
+        let pos = accepted.partition_point(|q| q.i < r.i);
+        let mut r = r;
+        // Trim against the predecessor.
+        if pos > 0 {
+            let p = accepted[pos - 1];
+            let cut = (p.i + p.len)
+                .saturating_sub(r.i)
+                .max((p.j + p.len).saturating_sub(r.j));
+            if cut >= r.len || r.j < p.j {
+                rejected.push(r);
+                continue;
+            }
+            r = Run {
+                i: r.i + cut,
+                j: r.j + cut,
+                len: r.len - cut,
+            };
+        }
+        if pos < accepted.len() {
+            let q = accepted[pos];
+            let over = (r.i + r.len)
+                .saturating_sub(q.i)
+                .max((r.j + r.len).saturating_sub(q.j));
+            if over >= r.len || r.j > q.j {
+                rejected.push(r);
+                continue;
+            }
+            r.len -= over;
+        }
+        accepted.insert(pos, r);
+    }
+    (accepted, rejected)
+}
+
+/// The maximal-scoring segments of a path: the best-scoring contiguous segment, then
+/// recursively the best of what lies to its left and right, keeping positive ones.
+fn maximal_segments(path: &[Step]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Range<usize>> = Vec::with_capacity(8);
+    stack.push(0..path.len());
+    while let Some(r) = stack.pop() {
+        if r.is_empty() {
+            continue;
+        }
+        // Kadane's algorithm on path[r].
+        let (mut best, mut best_r) = (0.0, r.start..r.start);
+        let (mut cur, mut start) = (0.0, r.start);
+        for k in r.clone() {
+            if cur <= 0.0 {
+                cur = 0.0;
+                start = k;
+            }
+            cur += path[k].score();
+            if cur > best {
+                best = cur;
+                best_r = start..k + 1;
+            }
+        }
+        if best_r.is_empty() {
+            continue;
+        }
+        stack.push(r.start..best_r.start);
+        stack.push(best_r.end..r.end);
+        out.push(best_r);
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// True when the two token ranges share a word `n`-gram that `rare` accepts.
+fn shares_rare_ngram(
+    a: &AlignDoc,
+    ta: Range<usize>,
+    b: &AlignDoc,
+    tb: Range<usize>,
+    n: usize,
+    rare: &dyn Fn(u64) -> bool,
+) -> bool {
+    let grams = |d: &AlignDoc, r: Range<usize>| -> Vec<u64> {
+        if r.len() < n {
+            return Vec::new();
+        }
+        d.tok_hash[r].windows(n).map(combine).collect()
+    };
+    let mut gb = grams(b, tb);
+    gb.sort_unstable();
+    grams(a, ta)
+        .into_iter()
+        .any(|h| gb.binary_search(&h).is_ok() && rare(h))
+}
+
+/// Builds the word-level diff of a passage on original text. Each segment covers whole tokens
+/// plus the text up to the next segment, so the segments concatenate to the passage texts.
+#[allow(clippy::too_many_arguments)]
+fn diff_segments(
+    a_text: &str,
+    a: &AlignDoc,
+    ta: Range<usize>,
+    b_text: &str,
+    b: &AlignDoc,
+    tb: Range<usize>,
+    steps: &[Step],
+) -> Vec<DiffSegment> {
+    // Group unit steps into token-level groups: (a tokens, b tokens, all exact).
+    struct Group {
+        a: Option<Range<usize>>,
+        b: Option<Range<usize>>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for &st in steps {
+        let (i, j) = match st {
+            Step::Match(i, j) | Step::Partial(i, j, _) | Step::Sub(i, j) => (Some(i), Some(j)),
+            Step::Del(i) => (Some(i), None),
+            Step::Ins(j) => (None, Some(j)),
+        };
+        let ti = i.map(|i| a.units[i].tok as usize);
+        let tj = j.map(|j| b.units[j].tok as usize);
+        // A unit of a token already in the last group joins it (split contractions).
+        let joins = groups.last().is_some_and(|g| {
+            ti.is_some_and(|t| g.a.as_ref().is_some_and(|r| r.contains(&t)))
+                || tj.is_some_and(|t| g.b.as_ref().is_some_and(|r| r.contains(&t)))
+        });
+        if !joins {
+            groups.push(Group { a: None, b: None });
+        }
+        let g = groups.last_mut().expect("just pushed");
+        if let Some(t) = ti {
+            grow(&mut g.a, t);
+        }
+        if let Some(t) = tj {
+            grow(&mut g.b, t);
+        }
+    }
+    let op_of = |g: &Group| match (&g.a, &g.b) {
+        (Some(x), Some(y)) if a.tok_hash[x.clone()] == b.tok_hash[y.clone()] => DiffOp::Equal,
+        (Some(_), Some(_)) => DiffOp::Replace,
+        (Some(_), None) => DiffOp::Delete,
+        _ => DiffOp::Insert,
+    };
+    // Coalesce neighbours with the same op; non-equal neighbours become one change.
+    let mut merged: Vec<(DiffOp, Span, Span)> = Vec::new();
+    for g in &groups {
+        let op = op_of(g);
+        if let Some(last) = merged.last_mut() {
+            let both_changes = last.0 != DiffOp::Equal && op != DiffOp::Equal;
+            if last.0 == op || both_changes {
+                let union = |x: &Span, y: &Span| match (x, y) {
+                    (Some(x), Some(y)) => Some(x.start.min(y.start)..x.end.max(y.end)),
+                    (Some(x), None) | (None, Some(x)) => Some(x.clone()),
+                    (None, None) => None,
+                };
+                last.1 = union(&last.1, &g.a);
+                last.2 = union(&last.2, &g.b);
+                last.0 = match (&last.1, &last.2) {
+                    _ if last.0 == op && op == DiffOp::Equal => DiffOp::Equal,
+                    (Some(_), Some(_)) => DiffOp::Replace,
+                    (Some(_), None) => DiffOp::Delete,
+                    _ => DiffOp::Insert,
+                };
+                continue;
+            }
+        }
+        merged.push((op, g.a.clone(), g.b.clone()));
+    }
+    // Turn token ranges into text: each side's segment runs from its first token to the start of
+    // that side's next token in the passage (or the passage end).
+    let slice = |text: &str, d: &AlignDoc, r: &Span, end_tok: usize| -> String {
+        match r {
+            None => String::new(),
+            Some(r) => {
+                let start = d.spans[r.start].0;
+                let end = if r.end < end_tok {
+                    d.spans[r.end].0
+                } else {
+                    d.spans[end_tok - 1].1
+                };
+                text[start..end].to_owned()
+            }
+        }
+    };
+    merged
+        .iter()
+        .map(|(op, ra, rb)| DiffSegment {
+            op: *op,
+            a: slice(a_text, a, ra, ta.end),
+            b: slice(b_text, b, rb, tb.end),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn align(a: &str, b: &str) -> Vec<Passage> {
+        let al = Aligner::default();
+        al.align(a, &AlignDoc::new(a), b, &AlignDoc::new(b), 4, &|_| true)
+    }
+
+    #[test]
+    fn verbatim_quote_inside_new_text() {
+        let q = "I know that they do not represent the Russian state, the Russian authorities.";
+        let a = format!("Some opening words here. \"{q}\" Other things follow in this text.");
+        let b = format!("Completely different start of article. {q} Then an unrelated ending.");
+        let p = align(&a, &b);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_eq!(p[0].kind, PassageKind::Verbatim);
+        assert_eq!(&a[p[0].a_start..p[0].a_end], p[0].a_text);
+        assert!(p[0].a_text.starts_with("I know") && p[0].a_text.ends_with("authorities"));
+        assert!(p[0].quote);
+    }
+
+    #[test]
+    fn reworded_with_contraction_and_insertion() {
+        let a = "Let them provide some materials, specifics and data. We'll be prepared to look at them and talk about it.";
+        let b = "Let them provide some materials, specifics and data [on this case]. We will be prepared to look at them and talk about it.";
+        let p = align(a, b);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_eq!(p[0].kind, PassageKind::Reworded);
+        assert!(p[0].a_text.starts_with("Let them") && p[0].a_text.ends_with("about it"));
+        assert_eq!(p[0].inserted, 3);
+        let joined: String = p[0].diff.iter().map(|s| s.a.as_str()).collect();
+        assert_eq!(joined, p[0].a_text);
+        let joined: String = p[0].diff.iter().map(|s| s.b.as_str()).collect();
+        assert_eq!(joined, p[0].b_text);
+        assert!(
+            p[0].diff
+                .iter()
+                .any(|s| s.op == DiffOp::Replace && s.a.starts_with("We'll")),
+            "{:#?}",
+            p[0].diff
+        );
+    }
+
+    #[test]
+    fn near_equal_words_count_as_partial() {
+        let a =
+            "Never. Russian never extradites its citizens to anyone, just like the United States";
+        let b = "Never, never. Russia does not extradite its citizens to anyone, just like the United States";
+        let p = align(a, b);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_eq!(p[0].kind, PassageKind::Reworded);
+        assert!(
+            p[0].a_text.starts_with("Never") || p[0].a_text.starts_with("Russian"),
+            "{:?}",
+            p[0].a_text
+        );
+    }
+
+    #[test]
+    fn diverging_texts_split() {
+        let x = "the committee approved the harbour expansion plan after months of debate";
+        let y = "officials expect that construction crews will begin work early next spring";
+        let a = format!(
+            "{x} and then aardvark bicycle cathedral dolphin elephant flamingo giraffe hyena {y}"
+        );
+        let b = format!(
+            "{x} whereas quantum rhubarb saxophone tangerine umbrella violin walrus xylophone {y}"
+        );
+        let p = align(&a, &b);
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert!(p.iter().all(|p| p.kind == PassageKind::Verbatim));
+    }
+
+    #[test]
+    fn short_matches_are_not_passages() {
+        assert!(align(
+            "the United States said today",
+            "like the United States said"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn unrelated_texts_share_nothing() {
+        assert!(align(
+            "alpha beta gamma delta epsilon zeta eta theta",
+            "one two three four five six seven eight"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn boilerplate_filter_rejects_passages() {
+        let t = "share this article with your friends on every social network you use today";
+        let a = format!("{t}. Alpha words.");
+        let b = format!("Beta words. {t}.");
+        let al = Aligner::default();
+        let p = al.align(&a, &AlignDoc::new(&a), &b, &AlignDoc::new(&b), 4, &|_| {
+            false
+        });
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn contractions_expand() {
+        assert_eq!(expand_contraction("we'll"), Some(("we", "will")));
+        assert_eq!(expand_contraction("don't"), Some(("do", "not")));
+        assert_eq!(expand_contraction("won't"), Some(("will", "not")));
+        assert_eq!(expand_contraction("it's"), Some(("it", "is")));
+        assert_eq!(expand_contraction("putin's"), None);
+        assert_eq!(expand_contraction("word"), None);
+    }
+
+    #[test]
+    fn maximal_segments_by_hand() {
+        let m = |i| Step::Match(i, i);
+        let d = |i| Step::Del(i);
+        // +2 +2 | -1.5 x4 | +2 +2: the dip (-6) outweighs either side (4): two segments.
+        let path = [m(0), m(1), d(2), d(3), d(4), d(5), m(6), m(7)];
+        assert_eq!(maximal_segments(&path), vec![0..2, 6..8]);
+        // A short dip is bridged.
+        let path = [m(0), m(1), m(2), d(3), m(4), m(5), m(6)];
+        assert_eq!(maximal_segments(&path), vec![0..7]);
+    }
+}

@@ -1,0 +1,76 @@
+//! The one error type of the library.
+//!
+//! Every fallible function in `reprint` returns [`Result`]. Each variant carries the context a
+//! user needs to fix the problem: which file, which line, which id. Underlying I/O and JSON
+//! errors stay reachable through [`std::error::Error::source`].
+
+use std::path::PathBuf;
+
+/// A `Result` whose error is [`enum@Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `reprint`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A path could not be opened, listed or read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Output could not be written.
+    #[error("writing {}: {source}", path.display())]
+    Write {
+        /// Where the output was going (`-` for standard output).
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A JSON Lines record could not be parsed.
+    #[error("{}:{line}: {message}", path.display())]
+    BadLine {
+        /// The file holding the line (`-` for standard input).
+        path: PathBuf,
+        /// The 1-based line number.
+        line: u64,
+        /// What is wrong with the line.
+        message: String,
+    },
+    /// Two documents share one id.
+    #[error("duplicate document id {id:?}: first in {first}, again in {second}")]
+    DuplicateId {
+        /// The id used twice.
+        id: String,
+        /// Where the id was first seen (`file` or `file:line`).
+        first: String,
+        /// Where it was seen again.
+        second: String,
+    },
+    /// A parameter is out of its valid range.
+    #[error("invalid setting: {0}")]
+    Config(String),
+    /// Any other I/O failure, with a sentence of context.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with a sentence saying what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}

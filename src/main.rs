@@ -1,0 +1,326 @@
+//! The `reprint` command line: a thin layer over the library.
+//!
+//! Exit status, like grep: 0 when the work completed and found something, 1 when it completed
+//! and found nothing, 2 on error. A closed pipe (`reprint scan … | head`) exits 0.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use reprint::report::{json, terminal};
+use reprint::{
+    AlignDoc, AlignerBuilder, Passage, Progress, ReadOptions, Report, ScanBuilder, Shingling,
+};
+
+/// Find near-duplicate articles and reused passages in a news corpus.
+#[derive(Parser, Debug)]
+#[command(name = "reprint", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Scan a corpus for near-duplicate articles and reused passages.
+    Scan(ScanArgs),
+    /// Align two files directly and show the passages they share.
+    Diff(DiffArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Human-readable text.
+    Table,
+    /// One JSON document.
+    Json,
+    /// JSON Lines: one record per line.
+    Jsonl,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+struct ScanArgs {
+    /// Directories (walked for .txt and .md), text files, .jsonl or .jsonl.gz files, or - for
+    /// JSON Lines on standard input.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write the output to FILE (atomically: a temporary file, then a rename).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exact Jaccard from which two articles are near-duplicates.
+    #[arg(long, default_value_t = 0.5)]
+    threshold: f64,
+    /// Shingles: word:K (word k-grams) or char:K (character k-grams).
+    #[arg(long, default_value = "word:5")]
+    shingle: Shingling,
+    /// MinHash permutations.
+    #[arg(long, default_value_t = 128)]
+    num_perm: usize,
+    /// Seed of the MinHash hash family.
+    #[arg(long, default_value_t = reprint::minhash::DEFAULT_SEED)]
+    seed: u64,
+    /// LSH bands (with --rows; default: derived from --threshold).
+    #[arg(long, requires = "rows")]
+    bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands")]
+    rows: Option<usize>,
+    /// LSH buckets larger than this are paired as stars, not all pairs.
+    #[arg(long, default_value_t = 200)]
+    max_bucket: usize,
+    /// Near-duplicate articles only: skip passage detection (fastest).
+    #[arg(long)]
+    no_passages: bool,
+    /// Shortest reported passage, in words.
+    #[arg(long, default_value_t = 8)]
+    min_words: usize,
+    /// Word n-grams found in more documents than this are boilerplate.
+    #[arg(long, default_value_t = 50)]
+    max_df: usize,
+    /// Turn malformed JSON lines into counted warnings instead of errors.
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+}
+
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// The first file.
+    a: PathBuf,
+    /// The second file.
+    b: PathBuf,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Shortest reported passage, in words.
+    #[arg(long, default_value_t = 8)]
+    min_words: usize,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Diff(args) => diff(args),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("reprint: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn use_color(choice: Color, to_file: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            !to_file && std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal()
+        }
+    }
+}
+
+/// A progress bar on standard error.
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn stage(&self, name: &str, total: Option<u64>) {
+        self.0.reset();
+        match total {
+            Some(t) => {
+                self.0.set_length(t);
+                self.0.set_style(
+                    ProgressStyle::with_template(
+                        "{msg:>10} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
+                    )
+                    .expect("valid template")
+                    .progress_chars("=> "),
+                );
+            }
+            None => {
+                self.0.unset_length();
+                self.0.set_style(
+                    ProgressStyle::with_template("{msg:>10} {spinner} {pos} ({per_sec})")
+                        .expect("valid template"),
+                );
+            }
+        }
+        self.0.set_message(name.to_owned());
+    }
+
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
+
+fn scan(args: ScanArgs) -> anyhow::Result<bool> {
+    if let Some(n) = args.threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("starting the thread pool")?;
+    }
+    let mut read = ReadOptions::new();
+    read.skip_bad_lines(args.skip_bad_lines);
+    let mut builder = ScanBuilder::new();
+    builder
+        .threshold(args.threshold)
+        .shingling(args.shingle)
+        .num_perm(args.num_perm)
+        .seed(args.seed)
+        .max_bucket(args.max_bucket)
+        .passages(!args.no_passages)
+        .min_words(args.min_words)
+        .max_df(args.max_df)
+        .read_options(read);
+    if let (Some(b), Some(r)) = (args.bands, args.rows) {
+        builder.bands_rows(b, r);
+    }
+    let scanner = builder.build()?;
+    let show_bar = !args.quiet && io::stderr().is_terminal();
+    let report = if show_bar {
+        let bar = Bar(ProgressBar::new_spinner());
+        let r = scanner.scan_paths(&args.paths, &bar);
+        bar.0.finish_and_clear();
+        r?
+    } else {
+        scanner.scan_paths(&args.paths, &reprint::NoProgress)?
+    };
+    let color = use_color(args.color, args.output.is_some());
+    let format = args.format;
+    write_output(args.output.as_deref(), |out| {
+        render(&report, format, color, out)
+    })?;
+    Ok(!report.pairs.is_empty())
+}
+
+fn render(report: &Report, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => terminal::write_report(report, terminal::TerminalOptions { color }, out),
+        Format::Json => json::write_json(report, out),
+        Format::Jsonl => json::write_jsonl(report, out),
+    }
+}
+
+/// Writes to `path` atomically (temporary file in the same directory, then rename), or to
+/// standard output.
+fn write_output<F>(path: Option<&Path>, f: F) -> anyhow::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    match path {
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            f(&mut out).context("writing to standard output")?;
+            out.flush().context("writing to standard output")?;
+        }
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let ctx = || format!("writing {}", path.display());
+            let tmp = tempfile::NamedTempFile::new_in(dir).with_context(ctx)?;
+            let mut out = io::BufWriter::new(tmp);
+            f(&mut out).with_context(ctx)?;
+            let tmp = out
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(ctx)?;
+            tmp.as_file().sync_all().with_context(ctx)?;
+            tmp.persist(path).map_err(|e| e.error).with_context(ctx)?;
+        }
+    }
+    Ok(())
+}
+
+fn read_one(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if bytes.contains(&0) {
+        bail!("{}: binary file (NUL byte)", path.display());
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[derive(serde::Serialize)]
+struct DiffOutput<'a> {
+    a: String,
+    b: String,
+    passages: &'a [Passage],
+}
+
+fn diff(args: DiffArgs) -> anyhow::Result<bool> {
+    let (a, b) = (read_one(&args.a)?, read_one(&args.b)?);
+    let aligner = AlignerBuilder::new().min_words(args.min_words).build()?;
+    let passages = aligner.align(&a, &AlignDoc::new(&a), &b, &AlignDoc::new(&b), 4, &|_| true);
+    let (na, nb) = (args.a.display().to_string(), args.b.display().to_string());
+    let color = use_color(args.color, false);
+    write_output(None, |out| match args.format {
+        Format::Table => terminal::write_passages(
+            &na,
+            &nb,
+            &passages,
+            terminal::TerminalOptions { color },
+            out,
+        ),
+        Format::Json | Format::Jsonl => {
+            let value = DiffOutput {
+                a: na.clone(),
+                b: nb.clone(),
+                passages: &passages,
+            };
+            if args.format == Format::Json {
+                serde_json::to_writer_pretty(&mut *out, &value)?;
+            } else {
+                serde_json::to_writer(&mut *out, &value)?;
+            }
+            out.write_all(b"\n")
+        }
+    })?;
+    Ok(!passages.is_empty())
+}

@@ -1,0 +1,104 @@
+//! The report: plain data produced by a scan, and the renderers that print it.
+//!
+//! A [`Report`] is what every output format shows. Renderers ([`terminal`], [`json`]) only
+//! format it: they never compute. Each is generic over [`std::io::Write`], so tests render into a
+//! `Vec<u8>`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::align::Passage;
+use crate::corpus::{Metadata, Warnings};
+
+pub mod json;
+pub mod terminal;
+
+/// Everything a scan found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Every document read, in input order.
+    pub documents: Vec<DocumentInfo>,
+    /// Pairs of documents that are near-duplicates or share passages.
+    pub pairs: Vec<Pair>,
+    /// Near-duplicate clusters: connected components of the near-duplicate pairs.
+    pub clusters: Vec<Cluster>,
+    /// Counts, settings and timing.
+    pub stats: Stats,
+}
+
+/// A document as listed in the report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    /// The document's id.
+    pub id: String,
+    /// Size of its text in bytes.
+    pub bytes: u64,
+    /// Outlet, date, URL and title when the input had them.
+    #[serde(flatten)]
+    pub meta: Metadata,
+}
+
+/// Two documents and how much they share.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pair {
+    /// The id that sorts first.
+    pub a: String,
+    /// The id that sorts second.
+    pub b: String,
+    /// Exact Jaccard similarity of the two shingle sets.
+    pub jaccard: f64,
+    /// The MinHash estimate of the same.
+    pub jaccard_estimate: f64,
+    /// Share of `a`'s shingles that are also in `b`.
+    pub containment_a: f64,
+    /// Share of `b`'s shingles that are also in `a`.
+    pub containment_b: f64,
+    /// True when `jaccard` reaches the scan's threshold: the articles are near-duplicates.
+    pub near_duplicate: bool,
+    /// Reused passages, in order of their position in `a`.
+    #[serde(default)]
+    pub passages: Vec<Passage>,
+}
+
+/// A group of near-duplicate documents.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// Member ids, sorted.
+    pub members: Vec<String>,
+}
+
+/// Counts, settings and timing of a scan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Documents scanned (after skipping bad ones).
+    pub documents: u64,
+    /// Bytes of text scanned.
+    pub bytes: u64,
+    /// Candidate pairs from LSH, before verification.
+    pub candidates: u64,
+    /// Candidate pairs from the shared-passage index, before alignment.
+    pub passage_candidates: u64,
+    /// Pairs reported.
+    pub pairs: u64,
+    /// Near-duplicate pairs among them.
+    pub near_duplicate_pairs: u64,
+    /// Passages reported.
+    pub passages: u64,
+    /// Near-duplicate clusters.
+    pub clusters: u64,
+    /// Wall-clock time of the scan in milliseconds, reading included.
+    pub elapsed_ms: u64,
+    /// LSH bands.
+    pub bands: usize,
+    /// LSH rows per band.
+    pub rows: usize,
+    /// Jaccard threshold for near-duplicates.
+    pub threshold: f64,
+    /// Shingling scheme, e.g. `word:5`.
+    pub shingle: String,
+    /// MinHash permutations.
+    pub num_perm: usize,
+    /// LSH buckets too large to pair fully, paired as stars instead.
+    pub oversized_buckets: u64,
+    /// What was skipped or repaired while reading.
+    pub warnings: Warnings,
+}

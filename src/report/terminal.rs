@@ -1,0 +1,260 @@
+//! Human-readable output for a terminal.
+//!
+//! The report starts with a summary (what was scanned, what was found, how), then the
+//! near-duplicate pairs as a table, the clusters, and finally, per pair, each shared passage
+//! with both texts. Reworded passages show a word-level diff: with colour, deleted and replaced
+//! words of `a` in red and inserted and replacing words of `b` in green; without colour, in the
+//! `wdiff` style `[-deleted-]` and `{+inserted+}`.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::{Pair, Report};
+use crate::align::{DiffOp, Passage, PassageKind};
+
+/// How terminal output looks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TerminalOptions {
+    /// Use ANSI colours. Default: `false`.
+    pub color: bool,
+}
+
+struct Styles {
+    head: Style,
+    del: Style,
+    ins: Style,
+    dim: Style,
+}
+
+impl Styles {
+    fn new(color: bool) -> Styles {
+        if !color {
+            let s = Style::new();
+            return Styles {
+                head: s,
+                del: s,
+                ins: s,
+                dim: s,
+            };
+        }
+        Styles {
+            head: Style::new().bold(),
+            del: Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+            ins: Style::new().fg_color(Some(AnsiColor::Green.into())).bold(),
+            dim: Style::new().dimmed(),
+        }
+    }
+}
+
+/// Collapses runs of white space (newlines included) into one space, for one-line display.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes the scan report.
+pub fn write_report<W: Write>(
+    report: &Report,
+    opts: TerminalOptions,
+    mut out: W,
+) -> io::Result<()> {
+    let st = Styles::new(opts.color);
+    let s = &report.stats;
+    let passage_pairs = report
+        .pairs
+        .iter()
+        .filter(|p| !p.passages.is_empty())
+        .count();
+    writeln!(
+        out,
+        "{}{} documents, {} bytes: {} near-duplicate pairs, {} clusters, {} pairs sharing {} passages{}",
+        st.head.render(),
+        s.documents,
+        s.bytes,
+        s.near_duplicate_pairs,
+        s.clusters,
+        passage_pairs,
+        s.passages,
+        st.head.render_reset()
+    )?;
+    writeln!(
+        out,
+        "{}threshold {:.2}, {}, {} permutations, LSH {} bands × {} rows: {} candidates, {} passage candidates, {} ms{}",
+        st.dim.render(),
+        s.threshold,
+        s.shingle,
+        s.num_perm,
+        s.bands,
+        s.rows,
+        s.candidates,
+        s.passage_candidates,
+        s.elapsed_ms,
+        st.dim.render_reset()
+    )?;
+    let w = &s.warnings;
+    if w.total() > 0 {
+        writeln!(
+            out,
+            "warnings: {} invalid UTF-8, {} empty, {} binary, {} too large, {} bad lines, {} bad dates",
+            w.invalid_utf8, w.empty, w.binary, w.too_large, w.bad_lines, w.bad_dates
+        )?;
+        for m in &w.messages {
+            writeln!(out, "  {m}")?;
+        }
+    }
+
+    let near: Vec<&Pair> = report.pairs.iter().filter(|p| p.near_duplicate).collect();
+    if !near.is_empty() {
+        writeln!(
+            out,
+            "\n{}Near-duplicate pairs{}",
+            st.head.render(),
+            st.head.render_reset()
+        )?;
+        writeln!(out, "  jaccard  estimate  cont_a  cont_b  a  b")?;
+        for p in &near {
+            writeln!(
+                out,
+                "  {:>7.4}  {:>8.4}  {:>6.4}  {:>6.4}  {}  {}",
+                p.jaccard, p.jaccard_estimate, p.containment_a, p.containment_b, p.a, p.b
+            )?;
+        }
+    }
+    if !report.clusters.is_empty() {
+        writeln!(
+            out,
+            "\n{}Clusters{}",
+            st.head.render(),
+            st.head.render_reset()
+        )?;
+        for (k, c) in report.clusters.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. {} documents: {}",
+                k + 1,
+                c.members.len(),
+                c.members.join(", ")
+            )?;
+        }
+    }
+    let with_passages: Vec<&Pair> = report
+        .pairs
+        .iter()
+        .filter(|p| !p.passages.is_empty())
+        .collect();
+    if !with_passages.is_empty() {
+        writeln!(
+            out,
+            "\n{}Shared passages{}",
+            st.head.render(),
+            st.head.render_reset()
+        )?;
+        for p in with_passages {
+            writeln!(
+                out,
+                "\n{}{}  ↔  {}{}  (jaccard {:.4}, {} passages)",
+                st.head.render(),
+                p.a,
+                p.b,
+                st.head.render_reset(),
+                p.jaccard,
+                p.passages.len()
+            )?;
+            for (k, x) in p.passages.iter().enumerate() {
+                write_passage(&mut out, k + 1, x, &st)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes the passages of a direct two-file comparison (`reprint diff`).
+pub fn write_passages<W: Write>(
+    a: &str,
+    b: &str,
+    passages: &[Passage],
+    opts: TerminalOptions,
+    mut out: W,
+) -> io::Result<()> {
+    let st = Styles::new(opts.color);
+    writeln!(
+        out,
+        "{}{a}  ↔  {b}: {} shared passages{}",
+        st.head.render(),
+        passages.len(),
+        st.head.render_reset()
+    )?;
+    for (k, p) in passages.iter().enumerate() {
+        write_passage(&mut out, k + 1, p, &st)?;
+    }
+    Ok(())
+}
+
+fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> io::Result<()> {
+    let mut tags = vec![p.kind.as_str().to_owned()];
+    if p.quote {
+        tags.push("quote".into());
+    }
+    if let Some(s) = &p.speaker {
+        tags.push(format!("speaker: {s}"));
+    }
+    writeln!(
+        out,
+        "  [{n}] {}  similarity {:.2}  ({} matched, {} substituted, {} inserted, {} deleted)",
+        tags.join(", "),
+        p.similarity,
+        p.matched,
+        p.substituted,
+        p.inserted,
+        p.deleted
+    )?;
+    let color = st.del != Style::new();
+    if p.kind == PassageKind::Verbatim {
+        writeln!(
+            out,
+            "      a {}..{}  {}",
+            p.a_start,
+            p.a_end,
+            one_line(&p.a_text)
+        )?;
+        writeln!(
+            out,
+            "      b {}..{}  {}",
+            p.b_start,
+            p.b_end,
+            one_line(&p.b_text)
+        )?;
+        return Ok(());
+    }
+    let mut a_line = String::new();
+    let mut b_line = String::new();
+    for seg in &p.diff {
+        let (sa, sb) = (one_line(&seg.a), one_line(&seg.b));
+        let push = |line: &mut String, text: &str, style: Style, open: &str, close: &str| {
+            if text.is_empty() {
+                return;
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            if color {
+                line.push_str(&format!("{}{text}{}", style.render(), style.render_reset()));
+            } else {
+                line.push_str(&format!("{open}{text}{close}"));
+            }
+        };
+        match seg.op {
+            DiffOp::Equal => {
+                push(&mut a_line, &sa, Style::new(), "", "");
+                push(&mut b_line, &sb, Style::new(), "", "");
+            }
+            DiffOp::Replace | DiffOp::Delete | DiffOp::Insert => {
+                push(&mut a_line, &sa, st.del, "[-", "-]");
+                push(&mut b_line, &sb, st.ins, "{+", "+}");
+            }
+        }
+    }
+    writeln!(out, "      a {}..{}  {}", p.a_start, p.a_end, a_line)?;
+    writeln!(out, "      b {}..{}  {}", p.b_start, p.b_end, b_line)?;
+    Ok(())
+}
