@@ -53,6 +53,7 @@ pub mod report;
 pub mod reuse;
 pub mod scan;
 pub mod shingle;
+pub mod spread;
 pub mod tokenize;
 
 pub use align::{AlignDoc, Aligner, AlignerBuilder, DiffOp, DiffSegment, Passage, PassageKind};
@@ -62,3 +63,4 @@ pub use lsh::LshParams;
 pub use report::{Cluster, DocumentInfo, Pair, Report, Stats};
 pub use scan::{NoProgress, Progress, ScanBuilder, Scanner};
 pub use shingle::Shingling;
+pub use spread::{ClusterMember, Coverage, CoverageShare, PassageCluster};

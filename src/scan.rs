@@ -346,6 +346,26 @@ impl Scanner {
                 Cluster { members }
             })
             .collect();
+        let involved: std::collections::BTreeSet<&str> = out_pairs
+            .iter()
+            .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+            .collect();
+        let by_id: std::collections::BTreeMap<&str, &Document> = docs
+            .iter()
+            .filter(|d| involved.contains(d.id.as_str()))
+            .map(|d| (d.id.as_str(), d))
+            .collect();
+        let meta: std::collections::BTreeMap<String, crate::corpus::Metadata> = by_id
+            .iter()
+            .map(|(id, d)| ((*id).to_owned(), d.meta.clone()))
+            .collect();
+        let passage_clusters = crate::spread::passage_clusters(&out_pairs, &meta);
+        let coverage = crate::spread::coverage(
+            &out_pairs,
+            |id| by_id.get(id).map(|d| d.text.as_str()),
+            &meta,
+        );
+        drop(by_id);
         let stats = Stats {
             documents: n as u64,
             bytes: docs.iter().map(|d| d.text.len() as u64).sum(),
@@ -355,6 +375,7 @@ impl Scanner {
             near_duplicate_pairs: near.len() as u64,
             passages: out_pairs.iter().map(|p| p.passages.len() as u64).sum(),
             clusters: clusters.len() as u64,
+            passage_clusters: passage_clusters.len() as u64,
             elapsed_ms: start.elapsed().as_millis() as u64,
             bands: self.params.bands,
             rows: self.params.rows,
@@ -376,6 +397,8 @@ impl Scanner {
             documents,
             pairs: out_pairs,
             clusters,
+            passage_clusters,
+            coverage,
             stats,
         }
     }

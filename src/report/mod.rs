@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::align::Passage;
 use crate::corpus::{Metadata, Warnings};
+use crate::spread::{Coverage, PassageCluster};
 
 pub mod json;
 pub mod terminal;
@@ -21,6 +22,12 @@ pub struct Report {
     pub pairs: Vec<Pair>,
     /// Near-duplicate clusters: connected components of the near-duplicate pairs.
     pub clusters: Vec<Cluster>,
+    /// Pieces of text carried by several documents, most widely carried first.
+    #[serde(default)]
+    pub passage_clusters: Vec<PassageCluster>,
+    /// Per document with reused text: the share of its words found in other documents.
+    #[serde(default)]
+    pub coverage: Vec<Coverage>,
     /// Counts, settings and timing.
     pub stats: Stats,
 }
@@ -85,6 +92,9 @@ pub struct Stats {
     pub passages: u64,
     /// Near-duplicate clusters.
     pub clusters: u64,
+    /// Passage clusters.
+    #[serde(default)]
+    pub passage_clusters: u64,
     /// Wall-clock time of the scan in milliseconds, reading included.
     pub elapsed_ms: u64,
     /// LSH bands.

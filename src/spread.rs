@@ -1,0 +1,467 @@
+//! How reused text spreads: passage clusters across documents, and coverage per article.
+//!
+//! **Passage clusters** group the passages of all pairs into pieces of text carried by several
+//! articles:
+//!
+//! 1. Every passage has two occurrences, `(document, byte range)` on each side.
+//! 2. Within a document, occurrences that overlap by at least half of the shorter one are the
+//!    same piece of text (union-find over occurrences, sweeping each document's occurrences in
+//!    start order).
+//! 3. Each passage links its two occurrences; the connected components are the clusters, so
+//!    text reaches a cluster transitively: a quote A→B reworded and B→C verbatim is one cluster.
+//! 4. A member is one merged occurrence: its document, its byte range (the union of the merged
+//!    ranges) and its text. The **likely source** is the earliest-dated member; when no member
+//!    has a date the cluster says so instead of guessing, and a tie on the earliest date names
+//!    no source either. The **canonical text** is the source's text, or without a source the
+//!    longest member's. Each member is `verbatim` when its normalised words equal the
+//!    canonical text's, else `reworded`.
+//! 5. Clusters are ranked by distinct outlets, then documents, then canonical text.
+//!
+//! **Coverage** is, per article, the share of its words that lie inside some passage shared with
+//! another article, and the same share broken down by the matching article and by its outlet.
+//! Only articles with some reuse are listed, most-copied first.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::align::PassageKind;
+use crate::cluster::UnionFind;
+use crate::corpus::Metadata;
+use crate::report::Pair;
+use crate::tokenize::{for_each_word, tokenize};
+
+/// A piece of text carried by several documents.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PassageCluster {
+    /// The canonical text: the likely source's, or the longest member's.
+    pub text: String,
+    /// Distinct documents carrying it.
+    pub documents: usize,
+    /// Distinct outlets carrying it (documents without an outlet count as their own).
+    pub outlets: usize,
+    /// The id of the likely source: the earliest-dated member. `None` when it cannot be told.
+    pub source: Option<String>,
+    /// Why `source` is what it is: `earliest date`, `no dates`, or `tie on earliest date`.
+    pub source_reason: String,
+    /// The occurrences, ordered by date (undated last), then document id, then offset.
+    pub members: Vec<ClusterMember>,
+}
+
+/// One occurrence of a clustered passage.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterMember {
+    /// Document id.
+    pub doc: String,
+    /// Start byte in the document.
+    pub start: usize,
+    /// End byte (half-open).
+    pub end: usize,
+    /// `verbatim` or `reworded` against the cluster's canonical text.
+    pub kind: String,
+    /// The document's outlet, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// The document's date, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The member's original text.
+    pub text: String,
+}
+
+/// How much of one article was found in others.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Document id.
+    pub doc: String,
+    /// Words in the document.
+    pub words: usize,
+    /// Words inside a passage shared with any other document.
+    pub reused_words: usize,
+    /// `reused_words / words`.
+    pub share: f64,
+    /// Per matching document: the words shared with it, most first.
+    pub by_document: Vec<CoverageShare>,
+    /// Per outlet of the matching documents (when outlets are known), most first.
+    pub by_outlet: Vec<CoverageShare>,
+}
+
+/// Words of an article shared with one other article or outlet.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoverageShare {
+    /// The other document's id, or the outlet's name.
+    pub name: String,
+    /// Words of this article inside passages shared with it.
+    pub words: usize,
+    /// `words` over the article's words.
+    pub share: f64,
+}
+
+/// An occurrence during clustering.
+struct Occ {
+    doc: String,
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// Groups the passages of `pairs` into clusters. `meta` gives each document's metadata.
+pub fn passage_clusters(pairs: &[Pair], meta: &BTreeMap<String, Metadata>) -> Vec<PassageCluster> {
+    let mut occs: Vec<Occ> = Vec::new();
+    let mut links: Vec<(u32, u32)> = Vec::new();
+    for pair in pairs {
+        for p in &pair.passages {
+            let a = occs.len() as u32;
+            occs.push(Occ {
+                doc: pair.a.clone(),
+                start: p.a_start,
+                end: p.a_end,
+                text: p.a_text.clone(),
+            });
+            occs.push(Occ {
+                doc: pair.b.clone(),
+                start: p.b_start,
+                end: p.b_end,
+                text: p.b_text.clone(),
+            });
+            links.push((a, a + 1));
+        }
+    }
+    let mut uf = UnionFind::new(occs.len());
+    for &(x, y) in &links {
+        uf.union(x, y);
+    }
+    // Merge overlapping occurrences within each document.
+    let mut order: Vec<u32> = (0..occs.len() as u32).collect();
+    order.sort_by(|&x, &y| {
+        let (p, q) = (&occs[x as usize], &occs[y as usize]);
+        (&p.doc, p.start, p.end).cmp(&(&q.doc, q.start, q.end))
+    });
+    let mut k = 0;
+    while k < order.len() {
+        let mut e = k + 1;
+        while e < order.len() && occs[order[e] as usize].doc == occs[order[k] as usize].doc {
+            e += 1;
+        }
+        // Sweep this document's occurrences; compare each with those still open.
+        let doc_occs = &order[k..e];
+        for (x, &i) in doc_occs.iter().enumerate() {
+            let oi = &occs[i as usize];
+            for &j in &doc_occs[x + 1..] {
+                let oj = &occs[j as usize];
+                if oj.start >= oi.end {
+                    break;
+                }
+                let overlap = oi.end.min(oj.end) - oj.start.max(oi.start);
+                let shorter = (oi.end - oi.start).min(oj.end - oj.start);
+                if overlap * 2 >= shorter {
+                    uf.union(i, j);
+                }
+            }
+        }
+        k = e;
+    }
+    // Components → members: merged occurrences per (component, document, overlapping group).
+    let mut comps: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for &i in &order {
+        comps.entry(uf.find(i)).or_default().push(i);
+    }
+    let mut out: Vec<PassageCluster> = comps
+        .into_values()
+        .map(|ids| build_cluster(&occs, &ids, meta))
+        .filter(|c| c.documents >= 2)
+        .collect();
+    out.sort_by(|x, y| {
+        y.outlets
+            .cmp(&x.outlets)
+            .then(y.documents.cmp(&x.documents))
+            .then_with(|| x.text.cmp(&y.text))
+    });
+    out
+}
+
+fn build_cluster(occs: &[Occ], ids: &[u32], meta: &BTreeMap<String, Metadata>) -> PassageCluster {
+    // `ids` are in (doc, start) order: merge overlapping ones of the same document.
+    let mut members: Vec<ClusterMember> = Vec::new();
+    for &i in ids {
+        let o = &occs[i as usize];
+        if let Some(m) = members.last_mut() {
+            if m.doc == o.doc && o.start < m.end {
+                if o.end > m.end {
+                    // Extend the member's text with the part of `o` past its end.
+                    let extra = o.end - m.end;
+                    m.text.push_str(&o.text[o.text.len() - extra..]);
+                    m.end = o.end;
+                }
+                continue;
+            }
+        }
+        let md = meta.get(&o.doc);
+        members.push(ClusterMember {
+            doc: o.doc.clone(),
+            start: o.start,
+            end: o.end,
+            kind: String::new(),
+            outlet: md.and_then(|m| m.outlet.clone()),
+            date: md.and_then(|m| m.date.clone()),
+            text: o.text.clone(),
+        });
+    }
+    let documents = {
+        let mut d: Vec<&str> = members.iter().map(|m| m.doc.as_str()).collect();
+        d.dedup();
+        d.len()
+    };
+    let outlets = {
+        let mut o: Vec<String> = members
+            .iter()
+            .map(|m| match &m.outlet {
+                Some(o) => format!("outlet:{o}"),
+                None => format!("doc:{}", m.doc),
+            })
+            .collect();
+        o.sort();
+        o.dedup();
+        o.len()
+    };
+    let earliest = members.iter().filter_map(|m| m.date.as_deref()).min();
+    let (source, source_reason) = match earliest {
+        None => (None, "no dates"),
+        Some(d) => {
+            let mut at: Vec<&str> = members
+                .iter()
+                .filter(|m| m.date.as_deref() == Some(d))
+                .map(|m| m.doc.as_str())
+                .collect();
+            at.dedup();
+            if at.len() == 1 {
+                (Some(at[0].to_owned()), "earliest date")
+            } else {
+                (None, "tie on earliest date")
+            }
+        }
+    };
+    let canonical = match &source {
+        Some(s) => members.iter().find(|m| &m.doc == s).map(|m| m.text.clone()),
+        None => members
+            .iter()
+            .max_by(|x, y| x.text.len().cmp(&y.text.len()).then(y.doc.cmp(&x.doc)))
+            .map(|m| m.text.clone()),
+    }
+    .unwrap_or_default();
+    let words = |t: &str| {
+        let mut toks = Vec::new();
+        tokenize(t, &mut toks);
+        toks.into_iter().map(|t| t.hash).collect::<Vec<u64>>()
+    };
+    let canon_words = words(&canonical);
+    for m in &mut members {
+        m.kind = if words(&m.text) == canon_words {
+            PassageKind::Verbatim
+        } else {
+            PassageKind::Reworded
+        }
+        .as_str()
+        .to_owned();
+    }
+    members.sort_by(|x, y| {
+        let key = |m: &ClusterMember| (m.date.is_none(), m.date.clone(), m.doc.clone(), m.start);
+        key(x).cmp(&key(y))
+    });
+    PassageCluster {
+        text: canonical,
+        documents,
+        outlets,
+        source,
+        source_reason: source_reason.to_owned(),
+        members,
+    }
+}
+
+/// Partner id → byte ranges of one document shared with that partner.
+type Partners<'p> = BTreeMap<&'p str, Vec<(usize, usize)>>;
+
+/// Coverage of every document that shares passages. `texts` gives each document's text (by id)
+/// and `meta` its metadata.
+pub fn coverage<'a, F>(
+    pairs: &[Pair],
+    text_of: F,
+    meta: &BTreeMap<String, Metadata>,
+) -> Vec<Coverage>
+where
+    F: Fn(&str) -> Option<&'a str>,
+{
+    // doc → partner → byte ranges of this doc shared with the partner.
+    let mut ranges: BTreeMap<&str, Partners> = BTreeMap::new();
+    for pair in pairs {
+        for p in &pair.passages {
+            ranges
+                .entry(&pair.a)
+                .or_default()
+                .entry(&pair.b)
+                .or_default()
+                .push((p.a_start, p.a_end));
+            ranges
+                .entry(&pair.b)
+                .or_default()
+                .entry(&pair.a)
+                .or_default()
+                .push((p.b_start, p.b_end));
+        }
+    }
+    let mut out = Vec::new();
+    for (doc, partners) in ranges {
+        let Some(text) = text_of(doc) else { continue };
+        let mut starts = Vec::new();
+        for_each_word(text, |s, _, _| starts.push(s));
+        let words = starts.len();
+        if words == 0 {
+            continue;
+        }
+        let count = |rs: &[(usize, usize)]| -> usize {
+            starts
+                .iter()
+                .filter(|&&s| rs.iter().any(|&(a, b)| s >= a && s < b))
+                .count()
+        };
+        let share = |n: usize| (n as f64 / words as f64 * 1e4).round() / 1e4;
+        let all: Vec<(usize, usize)> = partners.values().flatten().copied().collect();
+        let mut by_outlet_ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut by_document: Vec<CoverageShare> = Vec::new();
+        for (partner, rs) in &partners {
+            let n = count(rs);
+            by_document.push(CoverageShare {
+                name: (*partner).to_owned(),
+                words: n,
+                share: share(n),
+            });
+            if let Some(o) = meta.get(*partner).and_then(|m| m.outlet.clone()) {
+                by_outlet_ranges.entry(o).or_default().extend(rs);
+            }
+        }
+        let mut by_outlet: Vec<CoverageShare> = by_outlet_ranges
+            .into_iter()
+            .map(|(o, rs)| {
+                let n = count(&rs);
+                CoverageShare {
+                    name: o,
+                    words: n,
+                    share: share(n),
+                }
+            })
+            .collect();
+        by_document.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
+        by_outlet.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
+        let reused = count(&all);
+        out.push(Coverage {
+            doc: doc.to_owned(),
+            words,
+            reused_words: reused,
+            share: share(reused),
+            by_document,
+            by_outlet,
+        });
+    }
+    out.sort_by(|x, y| y.share.total_cmp(&x.share).then_with(|| x.doc.cmp(&y.doc)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::Passage;
+
+    fn passage(a: (usize, usize, &str), b: (usize, usize, &str)) -> Passage {
+        Passage {
+            a_start: a.0,
+            a_end: a.1,
+            b_start: b.0,
+            b_end: b.1,
+            a_text: a.2.into(),
+            b_text: b.2.into(),
+            kind: PassageKind::Verbatim,
+            similarity: 1.0,
+            matched: 0,
+            inserted: 0,
+            deleted: 0,
+            substituted: 0,
+            quote: false,
+            speaker: None,
+            diff: vec![],
+        }
+    }
+
+    fn pair(a: &str, b: &str, ps: Vec<Passage>) -> Pair {
+        Pair {
+            a: a.into(),
+            b: b.into(),
+            passages: ps,
+            ..Default::default()
+        }
+    }
+
+    fn meta(outlet: &str, date: Option<&str>) -> Metadata {
+        Metadata {
+            outlet: Some(outlet.into()),
+            date: date.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn clusters_link_transitively_and_find_the_source() {
+        let q = "we will be prepared to look at them";
+        let r = "we'll be prepared to look at them";
+        let pairs = vec![
+            pair("x", "y", vec![passage((10, 45, q), (0, 35, q))]),
+            pair("y", "z", vec![passage((2, 35, &q[2..]), (5, 38, r))]),
+        ];
+        let m: BTreeMap<String, Metadata> = [
+            ("x".to_owned(), meta("A", Some("2018-03-02"))),
+            ("y".to_owned(), meta("B", Some("2018-03-01"))),
+            ("z".to_owned(), meta("B", None)),
+        ]
+        .into();
+        let c = passage_clusters(&pairs, &m);
+        assert_eq!(c.len(), 1);
+        let c = &c[0];
+        assert_eq!((c.documents, c.outlets), (3, 2));
+        assert_eq!(c.source.as_deref(), Some("y"));
+        assert_eq!(c.source_reason, "earliest date");
+        let docs: Vec<&str> = c.members.iter().map(|m| m.doc.as_str()).collect();
+        assert_eq!(docs, ["y", "x", "z"]);
+        assert_eq!(c.members[1].kind, "verbatim");
+        assert_eq!(c.members[2].kind, "reworded");
+    }
+
+    #[test]
+    fn no_dates_no_source() {
+        let q = "some quoted words that travel";
+        let pairs = vec![pair("x", "y", vec![passage((0, 29, q), (5, 34, q))])];
+        let c = passage_clusters(&pairs, &BTreeMap::new());
+        assert_eq!(c[0].source, None);
+        assert_eq!(c[0].source_reason, "no dates");
+        assert_eq!(c[0].outlets, 2);
+    }
+
+    #[test]
+    fn coverage_counts_words_once() {
+        let text_x = "one two three four five six seven eight nine ten";
+        let text_y = "alpha one two three beta";
+        let pairs = vec![
+            pair("x", "y", vec![passage((0, 13, ""), (6, 19, ""))]),
+            pair("w", "x", vec![passage((0, 5, ""), (4, 18, ""))]),
+        ];
+        let texts: BTreeMap<&str, &str> =
+            [("x", text_x), ("y", text_y), ("w", "gamma delta")].into();
+        let m: BTreeMap<String, Metadata> = [("y".to_owned(), meta("B", None))].into();
+        let cov = coverage(&pairs, |d| texts.get(d).copied(), &m);
+        let x = cov.iter().find(|c| c.doc == "x").unwrap();
+        // Words 1–3 from y, 2–4 from w: four distinct words of ten.
+        assert_eq!((x.words, x.reused_words, x.share), (10, 4, 0.4));
+        assert_eq!(x.by_document[0].name, "w");
+        assert_eq!(x.by_document[0].words, 3);
+        assert_eq!(x.by_outlet.len(), 1);
+        assert_eq!(x.by_outlet[0].name, "B");
+    }
+}
