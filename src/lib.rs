@@ -54,6 +54,7 @@ pub mod reuse;
 pub mod scan;
 pub mod shingle;
 pub mod spread;
+pub mod synth;
 pub mod tokenize;
 
 pub use align::{AlignDoc, Aligner, AlignerBuilder, DiffOp, DiffSegment, Passage, PassageKind};

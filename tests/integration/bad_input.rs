@@ -1,0 +1,132 @@
+//! Bad input never panics: it is an error naming the place, or a counted warning.
+
+use predicates::prelude::*;
+
+use crate::util::{reprint, scan_json, write};
+
+#[test]
+fn malformed_json_line_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "c.jsonl",
+        b"{\"id\":\"a\",\"text\":\"fine text here\"}\n{\"id\":\"b\",\"text\": broken\n",
+    );
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("c.jsonl:2"));
+    let v = scan_json(&["--skip-bad-lines", p.to_str().unwrap()]);
+    assert_eq!(v["stats"]["warnings"]["bad_lines"], 1);
+    assert_eq!(v["stats"]["documents"], 1);
+}
+
+#[test]
+fn missing_fields_are_malformed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "c.jsonl", b"{\"id\":\"a\"}\n");
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("c.jsonl:1").and(predicate::str::contains("text")));
+}
+
+#[test]
+fn duplicate_ids_name_both_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "d.jsonl",
+        b"{\"id\":\"a\",\"text\":\"one\"}\n{\"id\":\"b\",\"text\":\"two\"}\n{\"id\":\"a\",\"text\":\"three\"}\n",
+    );
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("d.jsonl:1").and(predicate::str::contains("d.jsonl:3")));
+}
+
+#[test]
+fn binary_empty_and_invalid_utf8_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bin.txt", b"\x7fELF\0\0\x01binary");
+    write(dir.path(), "empty.md", b"");
+    write(dir.path(), "blank.txt", b" \n\t ... \n");
+    write(
+        dir.path(),
+        "latin1.txt",
+        b"Caf\xe9 cr\xe8me and some more words",
+    );
+    write(dir.path(), "ok.txt", b"A normal article with normal words.");
+    let v = scan_json(&[dir.path().to_str().unwrap()]);
+    let w = &v["stats"]["warnings"];
+    assert_eq!(w["binary"], 1);
+    assert_eq!(w["empty"], 2);
+    assert_eq!(w["invalid_utf8"], 1);
+    assert_eq!(v["stats"]["documents"], 2);
+}
+
+#[test]
+fn invalid_utf8_in_json_lines_is_decoded_lossily() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "u.jsonl",
+        b"{\"id\":\"a\",\"text\":\"caf\xe9 words here\"}\n",
+    );
+    let v = scan_json(&[p.to_str().unwrap()]);
+    assert_eq!(v["stats"]["warnings"]["invalid_utf8"], 1);
+    assert_eq!(v["stats"]["documents"], 1);
+}
+
+#[test]
+fn unreadable_path_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("missing.jsonl");
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.jsonl"));
+}
+
+#[test]
+fn huge_and_odd_documents_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    // One long document, one of a single very long word, one of only punctuation and emoji,
+    // one mixing scripts, one made of control characters.
+    let mut long = String::new();
+    for i in 0..200_000 {
+        long.push_str(&format!("w{} ", i % 5000));
+    }
+    write(dir.path(), "long.txt", long.as_bytes());
+    write(dir.path(), "word.txt", "x".repeat(1 << 20).as_bytes());
+    write(dir.path(), "emoji.txt", "🙂🙂 !!! ??? — … «»".as_bytes());
+    write(
+        dir.path(),
+        "mixed.txt",
+        "Путин 北京大学 Ελλάδα العربية हिन्दी".as_bytes(),
+    );
+    write(dir.path(), "ctrl.txt", b"\x01\x02\x03 abc \x1b[31m def");
+    let v = scan_json(&[dir.path().to_str().unwrap()]);
+    assert!(v["stats"]["documents"].as_u64().unwrap() >= 4);
+}
+
+#[test]
+fn gzipped_json_lines() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let text = "The river flooded the lower town again this spring and residents asked for help.";
+    writeln!(gz, "{{\"id\":\"a\",\"text\":\"{text}\"}}").unwrap();
+    writeln!(gz, "{{\"id\":\"b\",\"text\":\"{text}\"}}").unwrap();
+    let p = write(dir.path(), "c.jsonl.gz", &gz.finish().unwrap());
+    let v = scan_json(&[p.to_str().unwrap()]);
+    assert_eq!(v["stats"]["near_duplicate_pairs"], 1);
+}

@@ -1,0 +1,200 @@
+//! The command line: formats, exit codes, atomic output, determinism, `diff`.
+
+use predicates::prelude::*;
+
+use crate::util::{fixtures, reprint, write};
+
+#[test]
+fn exit_status_is_like_grep() {
+    let seeds = fixtures().join("seeds");
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(&seeds)
+        .assert()
+        .code(0);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", b"one small article about the harbour");
+    write(
+        dir.path(),
+        "b.txt",
+        b"another unrelated text on mountain weather",
+    );
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    reprint()
+        .args(["scan", "--quiet", "/no/such/path"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/no/such/path"));
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let seeds = fixtures().join("seeds");
+    let run = |threads: &str| {
+        let out = reprint()
+            .args(["scan", "--quiet", "--format", "jsonl", "--threads", threads])
+            .arg(&seeds)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        // Drop the timing, the only field allowed to differ.
+        text.lines()
+            .filter(|l| !l.starts_with("{\"type\":\"stats\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn jsonl_has_one_record_per_line() {
+    let out = reprint()
+        .args(["scan", "--quiet", "--format", "jsonl"])
+        .arg(fixtures().join("seeds"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let types: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["type"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(types.iter().filter(|t| *t == "document").count(), 5);
+    assert_eq!(types.last().unwrap(), "stats");
+    assert!(types.iter().any(|t| t == "pair"));
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    reprint()
+        .args(["scan", "--quiet", "--format", "json", "-o"])
+        .arg(&out)
+        .arg(fixtures().join("seeds"))
+        .assert()
+        .code(0)
+        .stdout("");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["stats"]["documents"], 5);
+    // No temporary files left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1);
+}
+
+#[test]
+fn unwritable_output_is_an_error_and_leaves_nothing() {
+    reprint()
+        .args(["scan", "--quiet", "-o", "/no/such/dir/report.json"])
+        .arg(fixtures().join("seeds"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/no/such/dir/report.json"));
+}
+
+#[test]
+fn jsonl_from_stdin() {
+    let input = concat!(
+        r#"{"id":"x","text":"The harbour committee approved the long expansion plan after months of heated debate in the city council.","outlet":"Gazette","date":"2020-01-02"}"#,
+        "\n",
+        r#"{"id":"y","text":"The harbour committee approved the long expansion plan after months of heated debate in the city council.","outlet":"Herald"}"#,
+        "\n"
+    );
+    let out = reprint()
+        .args(["scan", "--quiet", "--format", "json", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pairs"][0]["jaccard"], 1.0);
+    assert_eq!(v["pairs"][0]["near_duplicate"], true);
+    assert_eq!(v["documents"][0]["outlet"], "Gazette");
+    assert_eq!(v["documents"][0]["date"], "2020-01-02");
+    assert_eq!(v["clusters"][0]["members"], serde_json::json!(["x", "y"]));
+    assert_eq!(v["passage_clusters"][0]["source"], "x");
+}
+
+#[test]
+fn no_passages_reports_near_duplicates_only() {
+    let v = crate::util::scan_json(&["--no-passages", fixtures().join("seeds").to_str().unwrap()]);
+    assert!(v["pairs"].as_array().unwrap().is_empty());
+    assert_eq!(v["stats"]["passage_candidates"], 0);
+}
+
+#[test]
+fn diff_two_files() {
+    let dir = fixtures().join("seeds");
+    let a = dir.join("000_4b77a17db4c38624.txt");
+    let b = dir.join("001_88679cce598a3a05.txt");
+    let out = reprint()
+        .args(["diff", "--format", "json"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ps = v["passages"].as_array().unwrap();
+    assert!(ps.len() >= 3);
+    assert!(ps.iter().any(|p| p["kind"] == "verbatim"));
+    assert!(ps.iter().any(|p| p["kind"] == "reworded"));
+
+    // Terminal view: colour only when asked.
+    let plain = reprint()
+        .args(["diff", "--color", "never"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    let plain = String::from_utf8(plain.stdout).unwrap();
+    assert!(!plain.contains('\u{1b}') && plain.contains("{+"));
+    let coloured = reprint()
+        .args(["diff", "--color", "always"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(coloured.stdout)
+        .unwrap()
+        .contains('\u{1b}'));
+    let auto = reprint()
+        .args(["diff", "--color", "always"])
+        .env("NO_COLOR", "1")
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    // --color always wins over NO_COLOR; auto honours it (stdout is not a terminal here anyway).
+    assert!(String::from_utf8(auto.stdout).unwrap().contains('\u{1b}'));
+
+    // Nothing shared: exit 1.
+    let c = dir.join("003_5b12e4d389ea33b2.txt");
+    reprint().args(["diff"]).arg(&a).arg(&c).assert().code(1);
+}
+
+#[test]
+fn bad_settings_are_errors() {
+    let seeds = fixtures().join("seeds");
+    for args in [
+        vec!["--threshold", "0"],
+        vec!["--threshold", "1.5"],
+        vec!["--shingle", "line:3"],
+        vec!["--num-perm", "0"],
+        vec!["--bands", "20", "--rows", "7"],
+        vec!["--threads", "0"],
+    ] {
+        reprint()
+            .arg("scan")
+            .args(&args)
+            .arg(&seeds)
+            .assert()
+            .code(2);
+    }
+}

@@ -1,0 +1,7 @@
+//! The one integration-test binary: a module per area.
+
+mod bad_input;
+mod cli;
+mod seeds;
+mod snapshots;
+mod util;
