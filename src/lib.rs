@@ -39,7 +39,7 @@
 //! * `min_words` (8): shortest passage. `max_df` (50): n-grams in more documents are boilerplate.
 
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod align;
 pub mod cluster;
@@ -48,6 +48,7 @@ pub mod error;
 pub mod eval;
 pub mod lsh;
 pub mod minhash;
+pub mod quality;
 pub mod quote;
 pub mod report;
 pub mod reuse;

@@ -258,3 +258,43 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
     writeln!(out, "      b {}..{}  {}", p.b_start, p.b_end, b_line)?;
     Ok(())
 }
+
+/// Writes a quality evaluation (`reprint eval`) as a Markdown table.
+pub fn write_quality<W: Write>(q: &crate::quality::Quality, mut out: W) -> io::Result<()> {
+    writeln!(
+        out,
+        "| kind | cases | detected | precision | recall | granularity | plagdet | labels right |"
+    )?;
+    writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|")?;
+    for k in &q.kinds {
+        writeln!(
+            out,
+            "| {:?} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {}/{} |",
+            k.kind,
+            k.cases,
+            k.detected,
+            k.precision,
+            k.recall,
+            k.granularity,
+            k.plagdet,
+            k.labels_right,
+            k.labelled
+        )?;
+    }
+    let o = &q.overall;
+    writeln!(
+        out,
+        "| **all** | {} | | {:.3} | {:.3} | {:.3} | {:.3} | {:.1}% |",
+        o.cases,
+        o.precision,
+        o.recall,
+        o.granularity,
+        o.plagdet,
+        q.label_accuracy * 100.0
+    )?;
+    writeln!(
+        out,
+        "\n{} detections, {} between two copies of one source left out",
+        o.detections, q.sibling_detections
+    )
+}
