@@ -213,12 +213,12 @@ mod tests {
             signature_portable(&m.a, &m.b, &s, &mut portable);
             assert_eq!(m.signature(&s), portable, "num_perm {n}");
             // Against the definition, one permutation at a time.
-            for i in 0..n {
+            for (i, &got) in portable.iter().enumerate() {
                 let min = s
                     .iter()
                     .map(|&h| m.a[i].wrapping_mul(h).wrapping_add(m.b[i]))
                     .min();
-                assert_eq!(portable[i], (min.unwrap() >> 32) as u32);
+                assert_eq!(got, (min.unwrap() >> 32) as u32);
             }
         }
     }
