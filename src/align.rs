@@ -327,6 +327,9 @@ const MATCH: f64 = 2.0;
 const PARTIAL: f64 = 1.5;
 const MISMATCH: f64 = -1.0;
 const GAP: f64 = -1.5;
+/// A match on a boilerplate word: slightly negative, so a long run of boilerplate splits a
+/// passage (and is trimmed from its ends) while a stock phrase inside a quote is bridged.
+const BOILERPLATE: f64 = -0.5;
 
 impl Step {
     fn score(self) -> f64 {
@@ -371,6 +374,7 @@ impl Aligner {
         if runs.is_empty() {
             return Vec::new();
         }
+        let boiler = boilerplate_tokens(a, rare_n, rare);
         let mut passages = Vec::new();
         let mut used_a: Vec<Range<usize>> = Vec::new();
         let mut used_b: Vec<Range<usize>> = Vec::new();
@@ -382,7 +386,14 @@ impl Aligner {
             let (accepted, rejected) = colinear(remaining);
             for chain in self.chains(&accepted) {
                 let path = self.path(a, b, &chain);
-                for seg in maximal_segments(&path) {
+                let scores: Vec<f64> = path
+                    .iter()
+                    .map(|&st| match st {
+                        Step::Match(i, _) if boiler[a.units[i].tok as usize] => BOILERPLATE,
+                        _ => st.score(),
+                    })
+                    .collect();
+                for seg in maximal_segments(&scores) {
                     let steps = &path[seg];
                     if let Some(p) = self.passage(a_text, a, b_text, b, steps, rare_n, rare) {
                         let ra = p.a_start..p.a_end;
@@ -833,7 +844,7 @@ fn colinear(mut runs: Vec<Run>) -> (Vec<Run>, Vec<Run>) {
 
 /// The maximal-scoring segments of a path: the best-scoring contiguous segment, then
 /// recursively the best of what lies to its left and right, keeping positive ones.
-fn maximal_segments(path: &[Step]) -> Vec<Range<usize>> {
+fn maximal_segments(path: &[f64]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut stack: Vec<Range<usize>> = Vec::with_capacity(8);
     stack.push(0..path.len());
@@ -849,7 +860,7 @@ fn maximal_segments(path: &[Step]) -> Vec<Range<usize>> {
                 cur = 0.0;
                 start = k;
             }
-            cur += path[k].score();
+            cur += path[k];
             if cur > best {
                 best = cur;
                 best_r = start..k + 1;
@@ -864,6 +875,26 @@ fn maximal_segments(path: &[Step]) -> Vec<Range<usize>> {
     }
     out.sort_by_key(|r| r.start);
     out
+}
+
+/// Marks the tokens of `d` that only occur inside boilerplate: every word `n`-gram covering
+/// them is rejected by `rare`.
+fn boilerplate_tokens(d: &AlignDoc, n: usize, rare: &dyn Fn(u64) -> bool) -> Vec<bool> {
+    let words = d.tok_hash.len();
+    if words < n || n == 0 {
+        return vec![false; words];
+    }
+    let rare_gram: Vec<bool> = d.tok_hash.windows(n).map(|w| rare(combine(w))).collect();
+    // Token t is covered by grams max(0, t+1-n) ..= min(t, grams-1).
+    let mut covered_by_rare = vec![false; words];
+    for (g, &r) in rare_gram.iter().enumerate() {
+        if r {
+            for c in &mut covered_by_rare[g..g + n] {
+                *c = true;
+            }
+        }
+    }
+    covered_by_rare.into_iter().map(|c| !c).collect()
 }
 
 /// True when the two token ranges share a word `n`-gram that `rare` accepts.
@@ -1103,13 +1134,12 @@ mod tests {
 
     #[test]
     fn maximal_segments_by_hand() {
-        let m = |i| Step::Match(i, i);
-        let d = |i| Step::Del(i);
+        let (m, d) = (MATCH, GAP);
         // +2 +2 | -1.5 x4 | +2 +2: the dip (-6) outweighs either side (4): two segments.
-        let path = [m(0), m(1), d(2), d(3), d(4), d(5), m(6), m(7)];
+        let path = [m, m, d, d, d, d, m, m];
         assert_eq!(maximal_segments(&path), vec![0..2, 6..8]);
         // A short dip is bridged.
-        let path = [m(0), m(1), m(2), d(3), m(4), m(5), m(6)];
+        let path = [m, m, m, d, m, m, m];
         assert_eq!(maximal_segments(&path), vec![0..7]);
     }
 }

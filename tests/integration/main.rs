@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod planted;
 mod seeds;
 mod snapshots;
 mod util;
