@@ -657,6 +657,11 @@ impl Aligner {
                 }
             }
         }
+        // An extension must be worth at least one net match: a lone common word matched after a
+        // mismatch ("With of" ↔ "Waplais of") is chance, not reuse.
+        if best.0 < MATCH {
+            return Vec::new();
+        }
         let (_, mut x, mut y) = best;
         let mut out = Vec::new();
         while x > 0 && y > 0 {

@@ -135,6 +135,12 @@ struct ScanArgs {
     /// Word n-grams found in more documents than this are boilerplate.
     #[arg(long, default_value_t = 50)]
     max_df: usize,
+    /// Length, in words, of the n-grams that index documents for passage reuse.
+    #[arg(long, default_value_t = 4)]
+    index_words: usize,
+    /// Rare n-grams two documents must share before they are aligned.
+    #[arg(long, default_value_t = 2)]
+    min_shared: usize,
     /// Turn malformed JSON lines into counted warnings instead of errors.
     #[arg(long)]
     skip_bad_lines: bool,
@@ -259,6 +265,8 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
         .passages(!args.no_passages)
         .min_words(args.min_words)
         .max_df(args.max_df)
+        .seed_words(args.index_words)
+        .min_shared(args.min_shared)
         .read_options(read);
     if let (Some(b), Some(r)) = (args.bands, args.rows) {
         builder.bands_rows(b, r);

@@ -4,7 +4,8 @@
 //!   in `docs/json-format.md`.
 //! * `jsonl`: one record per line, each an envelope `{"type": T, "data": {...}}` in the style of
 //!   ripgrep's JSON printer. `T` is `document` (one per document, in input order), `pair` (in
-//!   report order), `cluster`, and finally one `stats`. A consumer can stream it line by line.
+//!   report order), `cluster`, `passage_cluster`, `coverage`, and finally one `stats`. A
+//!   consumer can stream it line by line.
 
 use std::io::Write;
 
@@ -30,7 +31,8 @@ fn line<W: Write, T: Serialize>(out: &mut W, kind: &str, data: &T) -> std::io::R
     out.write_all(b"\n")
 }
 
-/// Writes `report` as JSON Lines: documents, pairs, clusters, then stats.
+/// Writes `report` as JSON Lines: documents, pairs, clusters, passage clusters, coverage, then
+/// stats.
 pub fn write_jsonl<W: Write>(report: &Report, mut out: W) -> std::io::Result<()> {
     for d in &report.documents {
         line(&mut out, "document", d)?;
@@ -40,6 +42,12 @@ pub fn write_jsonl<W: Write>(report: &Report, mut out: W) -> std::io::Result<()>
     }
     for c in &report.clusters {
         line(&mut out, "cluster", c)?;
+    }
+    for c in &report.passage_clusters {
+        line(&mut out, "passage_cluster", c)?;
+    }
+    for c in &report.coverage {
+        line(&mut out, "coverage", c)?;
     }
     line(&mut out, "stats", &report.stats)
 }

@@ -103,6 +103,8 @@ pub fn write_report<W: Write>(
         }
     }
 
+    write_spread(&mut out, report, &st)?;
+
     let near: Vec<&Pair> = report.pairs.iter().filter(|p| p.near_duplicate).collect();
     if !near.is_empty() {
         writeln!(
@@ -163,6 +165,89 @@ pub fn write_report<W: Write>(
             for (k, x) in p.passages.iter().enumerate() {
                 write_passage(&mut out, k + 1, x, &st)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// How many passage clusters and articles the first screen lists.
+const TOP: usize = 5;
+
+/// Shortens `s` to at most `max` characters, marking the cut with `…`.
+fn clip(s: &str, max: usize) -> String {
+    let s = one_line(s);
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s,
+    }
+}
+
+/// The answers first: the most widely carried passages and the most-copied articles.
+fn write_spread<W: Write>(out: &mut W, report: &Report, st: &Styles) -> io::Result<()> {
+    if !report.passage_clusters.is_empty() {
+        writeln!(
+            out,
+            "\n{}Most-carried passages{} ({} in all)",
+            st.head.render(),
+            st.head.render_reset(),
+            report.passage_clusters.len()
+        )?;
+        for (k, c) in report.passage_clusters.iter().take(TOP).enumerate() {
+            let source = match &c.source {
+                Some(s) => format!("likely source {s}"),
+                None => format!("source unknown: {}", c.source_reason),
+            };
+            writeln!(
+                out,
+                "  {}. {} outlets, {} documents, {source}",
+                k + 1,
+                c.outlets,
+                c.documents
+            )?;
+            writeln!(out, "     \"{}\"", clip(&c.text, 110))?;
+            let members: Vec<String> = c
+                .members
+                .iter()
+                .map(|m| {
+                    let mut tag = m.doc.clone();
+                    if let Some(o) = &m.outlet {
+                        tag.push_str(&format!(" ({o})"));
+                    }
+                    format!("{tag} {}", m.kind)
+                })
+                .collect();
+            writeln!(
+                out,
+                "     {}{}{}",
+                st.dim.render(),
+                members.join(", "),
+                st.dim.render_reset()
+            )?;
+        }
+    }
+    if !report.coverage.is_empty() {
+        writeln!(
+            out,
+            "\n{}Most-copied articles{} (share of words found in other articles)",
+            st.head.render(),
+            st.head.render_reset()
+        )?;
+        for c in report.coverage.iter().take(TOP) {
+            let partners: Vec<String> = c
+                .by_document
+                .iter()
+                .take(3)
+                .map(|p| format!("{} {:.0}%", p.name, p.share * 100.0))
+                .collect();
+            writeln!(
+                out,
+                "  {:>5.1}%  {}  ({} of {} words; {})",
+                c.share * 100.0,
+                c.doc,
+                c.reused_words,
+                c.words,
+                partners.join(", ")
+            )?;
         }
     }
     Ok(())
