@@ -120,14 +120,11 @@ def cmd_jaccard(archive, truth, cache):
             r = json.loads(line)
             if str(r.get("id")) in need:
                 texts[str(r["id"])] = r.get("text") or ""
-    sets = {}
-    def sh(d):
-        if d not in sets:
-            sets[d] = shingles(texts.get(d, ""))
-        return sets[d]
     pairs = []
+    # Shingle sets are made per pair and dropped: caching them all would take gigabytes at 1M.
     for (a, b), (kind, frac) in sorted(planted.items()):
-        pairs.append([a, b, kind, frac, jaccard(sh(a), sh(b))])
+        j = jaccard(shingles(texts.get(a, "")), shingles(texts.get(b, "")))
+        pairs.append([a, b, kind, frac, j])
     with open(cache + ".tmp", "w") as f:
         json.dump({"archive_stamp": stamp, "pairs": pairs}, f)
     os.replace(cache + ".tmp", cache)

@@ -211,10 +211,14 @@ impl Default for Aligner {
 }
 
 /// A unit of alignment: a normalised word, or half of an expanded contraction.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Unit {
     hash: u64,
-    text: Box<str>,
+    /// Its normalised text: `AlignDoc::norm[start..start + len]`.
+    start: u32,
+    len: u32,
+    /// Its length in characters.
+    chars: u32,
     /// Index of the token it came from.
     tok: u32,
 }
@@ -227,6 +231,8 @@ pub struct AlignDoc {
     /// Hash of each token's normalised form.
     tok_hash: Vec<u64>,
     units: Vec<Unit>,
+    /// The normalised text of every unit, back to back (one allocation per document).
+    norm: String,
 }
 
 impl AlignDoc {
@@ -239,13 +245,28 @@ impl AlignDoc {
             doc.tok_hash.push(xxh3_64(norm.as_bytes()));
             match expand_contraction(norm) {
                 Some((x, y)) => {
-                    doc.units.push(unit(x, tok));
-                    doc.units.push(unit(y, tok));
+                    doc.push_unit(x, tok);
+                    doc.push_unit(y, tok);
                 }
-                None => doc.units.push(unit(norm, tok)),
+                None => doc.push_unit(norm, tok),
             }
         });
         doc
+    }
+
+    fn push_unit(&mut self, text: &str, tok: u32) {
+        self.units.push(Unit {
+            hash: xxh3_64(text.as_bytes()),
+            start: self.norm.len() as u32,
+            len: text.len() as u32,
+            chars: text.chars().count() as u32,
+            tok,
+        });
+        self.norm.push_str(text);
+    }
+
+    fn unit_text(&self, u: &Unit) -> &str {
+        &self.norm[u.start as usize..(u.start + u.len) as usize]
     }
 
     /// Number of tokens (words).
@@ -260,14 +281,6 @@ impl AlignDoc {
             return Vec::new();
         }
         self.tok_hash.windows(n).map(combine).collect()
-    }
-}
-
-fn unit(text: &str, tok: u32) -> Unit {
-    Unit {
-        hash: xxh3_64(text.as_bytes()),
-        text: text.into(),
-        tok,
     }
 }
 
@@ -506,21 +519,29 @@ impl Aligner {
         path
     }
 
-    /// Compares two units: exact, near-equal (with similarity) or different.
-    fn compare(&self, x: &Unit, y: &Unit) -> Option<f64> {
-        if x.hash == y.hash && x.text == y.text {
+    /// Compares unit `i` of `a` with unit `j` of `b`: exact, near-equal (with similarity) or
+    /// different.
+    fn compare(&self, a: &AlignDoc, i: usize, b: &AlignDoc, j: usize) -> Option<f64> {
+        let (x, y) = (&a.units[i], &b.units[j]);
+        let (tx, ty) = (a.unit_text(x), b.unit_text(y));
+        if x.hash == y.hash && tx == ty {
             return Some(1.0);
         }
-        let (cx, cy) = (x.text.chars().count(), y.text.chars().count());
-        if cx.min(cy) < 3 || cx.abs_diff(cy) * 2 > cx.max(cy) {
+        // Cheap rejections first: near-equal words are not short, similar in length, and (in
+        // practice: inflections, spelling variants) share their first character.
+        let (cx, cy) = (x.chars, y.chars);
+        if cx.min(cy) < 3
+            || cx.abs_diff(cy) * 2 > cx.max(cy)
+            || tx.chars().next() != ty.chars().next()
+        {
             return None;
         }
-        let s = strsim::normalized_levenshtein(&x.text, &y.text);
+        let s = strsim::normalized_levenshtein(tx, ty);
         (s >= self.cfg.partial_similarity).then_some(s)
     }
 
     fn step(&self, a: &AlignDoc, b: &AlignDoc, i: usize, j: usize) -> Step {
-        match self.compare(&a.units[i], &b.units[j]) {
+        match self.compare(a, i, b, j) {
             Some(s) if s >= 1.0 => Step::Match(i, j),
             Some(s) => Step::Partial(i, j, s),
             None => Step::Sub(i, j),
