@@ -90,7 +90,7 @@ impl Default for HtmlOptions {
         HtmlOptions {
             max_side_by_side: 200,
             open_side_by_side: 3,
-            max_pairs: 2_000,
+            max_pairs: 1_000,
             max_clusters: 500,
             max_cluster_members: 50,
             max_coverage: 1_000,
@@ -119,7 +119,7 @@ impl HtmlOptions {
     }
 
     /// How many pairs, in report order, are listed at all (side by side or with their passages
-    /// only); the page counts the rest. Default: 2,000.
+    /// only); the page counts the rest. Default: 1,000.
     pub fn max_pairs(&mut self, n: usize) -> &mut Self {
         self.max_pairs = n;
         self
@@ -216,14 +216,15 @@ fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-/// A share as a CSS width, clamped to `[0, 100]` percent.
-fn css_pct(share: f64) -> String {
+/// A share as a CSS length in `unit` (`%`, or `cqw` for a share of the bar's width), clamped to
+/// `[0, 100]`.
+fn css_share(share: f64, unit: &str) -> String {
     let v = if share.is_finite() {
         (share * 100.0).clamp(0.0, 100.0)
     } else {
         0.0
     };
-    format!("{v:.2}%")
+    format!("{v:.2}{unit}")
 }
 
 fn elapsed(ms: u64) -> String {
@@ -498,8 +499,10 @@ impl<W: Write> Page<'_, W> {
             self.out,
             "<section id=\"coverage\">\n<h2>Coverage<span class=\"count\">{} with reused text\
              </span></h2>\n<p class=\"note\">Share of each article's words that lie in a \
-             passage shared with another article. The bar's segments split the reused part by \
-             matching article, in proportion to the words shared with each.</p>",
+             passage shared with another article. In the bar, each matching article's segment is \
+             as wide as the share it has in common, largest first; where several articles carry \
+             the same words, the later segments are cut at the article's total, and grey is \
+             reuse from articles not listed.</p>",
             count(report.coverage.len(), "article", "articles")
         )?;
         if report.coverage.is_empty() {
@@ -540,15 +543,15 @@ impl<W: Write> Page<'_, W> {
                  <div class=\"fill\" style=\"width:{}\">",
                 pct(c.share),
                 thousands(c.words as u64),
-                css_pct(c.share)
+                css_share(c.share, "%")
             )?;
             for (i, s) in partners.iter().enumerate() {
                 write!(
                     self.out,
-                    "<span class=\"seg s{}\" style=\"flex-grow:{}\" title=\"{}: {} words ({})\">\
+                    "<span class=\"seg s{}\" style=\"width:{}\" title=\"{}: {} words ({})\">\
                      </span>",
                     i % 8 + 1,
-                    s.words,
+                    css_share(s.share, "cqw"),
                     Esc(&s.name),
                     thousands(s.words as u64),
                     pct(s.share)
@@ -577,8 +580,12 @@ impl<W: Write> Page<'_, W> {
             if c.by_document.len() > partners.len() {
                 write!(
                     self.out,
-                    "<li class=\"dim\">and {} more documents</li>",
-                    c.by_document.len() - partners.len()
+                    "<li class=\"dim\">and {} more</li>",
+                    count(
+                        c.by_document.len() - partners.len(),
+                        "document",
+                        "documents"
+                    )
                 )?;
             }
             writeln!(self.out, "</ul></td></tr>")?;
@@ -674,14 +681,6 @@ impl<W: Write> Page<'_, W> {
                     },
                     Esc(&m.kind),
                 )?;
-                if m.kind != "verbatim" {
-                    write!(
-                        self.out,
-                        "<details class=\"mtext\"><summary>its text</summary><div>{}</div>\
-                         </details>",
-                        Esc(&m.text)
-                    )?;
-                }
                 write!(
                     self.out,
                     "</td><td class=\"num\">{}–{}</td><td class=\"links\">",
