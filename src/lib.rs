@@ -14,7 +14,7 @@
 //!
 //! Stages pass plain data: [`corpus::Document`] → shingles → signature → candidate pair →
 //! [`align::Passage`] → [`report::Report`]. Detectors never print; renderers
-//! ([`report::terminal`], [`report::json`]) never compute.
+//! ([`report::terminal`], [`report::json`], [`report::html`]) never compute.
 //!
 //! ## Example
 //!

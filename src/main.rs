@@ -3,6 +3,7 @@
 //! Exit status, like grep: 0 when the work completed and found something, 1 when it completed
 //! and found nothing, 2 on error. A closed pipe (`reprint scan … | head`) exits 0.
 
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use reprint::report::{json, terminal};
+use reprint::report::{html, json, terminal};
 use reprint::{
     AlignDoc, AlignerBuilder, Passage, Progress, ReadOptions, Report, ScanBuilder, Shingling,
 };
@@ -81,6 +82,8 @@ enum Format {
     Json,
     /// JSON Lines: one record per line.
     Jsonl,
+    /// One self-contained HTML page with side-by-side views (scan only; re-reads the inputs).
+    Html,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -161,7 +164,7 @@ struct DiffArgs {
     a: PathBuf,
     /// The second file.
     b: PathBuf,
-    /// Output format (table or json).
+    /// Output format (table or json; html is for scan).
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
     /// Shortest reported passage, in words.
@@ -244,6 +247,9 @@ impl Progress for Bar {
 }
 
 fn scan(args: ScanArgs) -> anyhow::Result<bool> {
+    if args.format == Format::Html && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!("--format html reads the inputs twice, so it cannot read standard input; save it to a file first");
+    }
     if let Some(n) = args.threads {
         if n == 0 {
             bail!("--threads must be at least 1");
@@ -267,7 +273,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
         .max_df(args.max_df)
         .seed_words(args.index_words)
         .min_shared(args.min_shared)
-        .read_options(read);
+        .read_options(read.clone());
     if let (Some(b), Some(r)) = (args.bands, args.rows) {
         builder.bands_rows(b, r);
     }
@@ -283,18 +289,39 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
     };
     let color = use_color(args.color, args.output.is_some());
     let format = args.format;
-    write_output(args.output.as_deref(), |out| {
-        render(&report, format, color, out)
+    let html_opts = html::HtmlOptions::new();
+    let texts = if format == Format::Html {
+        texts_for_html(&args.paths, &read, &report, &html_opts)?
+    } else {
+        BTreeMap::new()
+    };
+    write_output(args.output.as_deref(), |out| match format {
+        Format::Table => terminal::write_report(&report, terminal::TerminalOptions { color }, out),
+        Format::Json => json::write_json(&report, out),
+        Format::Jsonl => json::write_jsonl(&report, out),
+        Format::Html => html::write_html(&report, &texts, &html_opts, out),
     })?;
     Ok(!report.pairs.is_empty())
 }
 
-fn render(report: &Report, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Table => terminal::write_report(report, terminal::TerminalOptions { color }, out),
-        Format::Json => json::write_json(report, out),
-        Format::Jsonl => json::write_jsonl(report, out),
-    }
+/// Re-reads the inputs and keeps the texts the HTML page shows side by side, so memory holds
+/// only those documents.
+fn texts_for_html(
+    paths: &[PathBuf],
+    read: &ReadOptions,
+    report: &Report,
+    opts: &html::HtmlOptions,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let wanted = html::documents_needing_text(report, opts);
+    let mut texts = BTreeMap::new();
+    reprint::corpus::read_inputs(paths, read, |d| {
+        if wanted.contains(d.id.as_str()) {
+            texts.insert(d.id, d.text);
+        }
+        Ok(())
+    })
+    .context("re-reading the inputs for the HTML report")?;
+    Ok(texts)
 }
 
 /// Writes to `path` atomically (temporary file in the same directory, then rename), or to
@@ -317,6 +344,15 @@ where
             };
             let ctx = || format!("writing {}", path.display());
             let tmp = tempfile::NamedTempFile::new_in(dir).with_context(ctx)?;
+            // A report is meant to be shared: the usual mode of a new file, not the temporary
+            // file's private 0600.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644))
+                    .with_context(ctx)?;
+            }
             let mut out = io::BufWriter::new(tmp);
             f(&mut out).with_context(ctx)?;
             let tmp = out
@@ -346,6 +382,9 @@ struct DiffOutput<'a> {
 }
 
 fn diff(args: DiffArgs) -> anyhow::Result<bool> {
+    if args.format == Format::Html {
+        bail!("--format html is for scan; diff prints table or json");
+    }
     let (a, b) = (read_one(&args.a)?, read_one(&args.b)?);
     let aligner = AlignerBuilder::new().min_words(args.min_words).build()?;
     let passages = aligner.align(&a, &AlignDoc::new(&a), &b, &AlignDoc::new(&b), 4, &|_| true);
@@ -359,7 +398,7 @@ fn diff(args: DiffArgs) -> anyhow::Result<bool> {
             terminal::TerminalOptions { color },
             out,
         ),
-        Format::Json | Format::Jsonl => {
+        Format::Json | Format::Jsonl | Format::Html => {
             let value = DiffOutput {
                 a: na.clone(),
                 b: nb.clone(),
@@ -414,6 +453,9 @@ fn synth(args: SynthArgs) -> anyhow::Result<bool> {
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<bool> {
+    if args.format == Format::Html {
+        bail!("eval writes --format table or json");
+    }
     let truth_text = std::fs::read_to_string(&args.truth)
         .with_context(|| format!("reading {}", args.truth.display()))?;
     let mut planted = Vec::new();
@@ -437,7 +479,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<bool> {
     let q = reprint::quality::evaluate(&report, &planted);
     write_output(None, |out| match args.format {
         Format::Table => reprint::report::terminal::write_quality(&q, out),
-        Format::Json | Format::Jsonl => {
+        Format::Json | Format::Jsonl | Format::Html => {
             serde_json::to_writer_pretty(&mut *out, &q)?;
             out.write_all(b"\n")
         }

@@ -1,7 +1,7 @@
 //! The report: plain data produced by a scan, and the renderers that print it.
 //!
-//! A [`Report`] is what every output format shows. Renderers ([`terminal`], [`json`]) only
-//! format it: they never compute. Each is generic over [`std::io::Write`], so tests render into a
+//! A [`Report`] is what every output format shows. Renderers ([`terminal`], [`json`], [`html`])
+//! only format it: they never compute. Each is generic over [`std::io::Write`], so tests render into a
 //! `Vec<u8>`.
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,7 @@ use crate::align::Passage;
 use crate::corpus::{Metadata, Warnings};
 use crate::spread::{Coverage, PassageCluster};
 
+pub mod html;
 pub mod json;
 pub mod terminal;
 

@@ -1,7 +1,8 @@
-//! The one integration-test binary: a module per area.
+//! The one integration-test binary (`autotests = false`): a module per area.
 
 mod bad_input;
 mod cli;
+mod html;
 mod planted;
 mod seeds;
 mod snapshots;
