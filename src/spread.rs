@@ -318,12 +318,7 @@ where
         if words == 0 {
             continue;
         }
-        let count = |rs: &[(usize, usize)]| -> usize {
-            starts
-                .iter()
-                .filter(|&&s| rs.iter().any(|&(a, b)| s >= a && s < b))
-                .count()
-        };
+        let count = |rs: &[(usize, usize)]| -> usize { words_inside(&starts, rs) };
         let share = |n: usize| (n as f64 / words as f64 * 1e4).round() / 1e4;
         let all: Vec<(usize, usize)> = partners.values().flatten().copied().collect();
         let mut by_outlet_ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
@@ -364,6 +359,34 @@ where
     }
     out.sort_by(|x, y| y.share.total_cmp(&x.share).then_with(|| x.doc.cmp(&y.doc)));
     out
+}
+
+/// How many of the sorted word `starts` fall inside the union of the byte `ranges`: the ranges
+/// are sorted and merged, then one walk over both lists.
+fn words_inside(starts: &[usize], ranges: &[(usize, usize)]) -> usize {
+    let mut rs = ranges.to_vec();
+    rs.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(rs.len());
+    for (a, b) in rs {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let mut n = 0;
+    let mut k = 0;
+    for &s in starts {
+        while k < merged.len() && merged[k].1 <= s {
+            k += 1;
+        }
+        if k == merged.len() {
+            break;
+        }
+        if s >= merged[k].0 {
+            n += 1;
+        }
+    }
+    n
 }
 
 #[cfg(test)]
@@ -432,6 +455,15 @@ mod tests {
         assert_eq!(docs, ["y", "x", "z"]);
         assert_eq!(c.members[1].kind, "verbatim");
         assert_eq!(c.members[2].kind, "reworded");
+    }
+
+    #[test]
+    fn words_inside_merges_ranges() {
+        let starts = [0, 4, 8, 12, 16, 20];
+        assert_eq!(words_inside(&starts, &[(4, 13), (0, 1), (8, 9)]), 4);
+        assert_eq!(words_inside(&starts, &[]), 0);
+        assert_eq!(words_inside(&starts, &[(21, 30)]), 0);
+        assert_eq!(words_inside(&starts, &[(0, 100)]), 6);
     }
 
     #[test]
