@@ -230,7 +230,13 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        // A fixed seed: the cases are still 200 varied sets, but a run is repeatable, so a
+        // failure (an estimate more than 4σ off) is a property of the code, not of chance.
+        #![proptest_config(ProptestConfig {
+            cases: 200,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed),
+            ..ProptestConfig::default()
+        })]
         /// The estimate stays within 4σ of the exact Jaccard, σ = sqrt(J(1-J)/num_perm).
         #[test]
         fn estimate_within_four_sigma(
