@@ -550,53 +550,15 @@ impl Aligner {
 
     /// Needleman–Wunsch over `a[ra] × b[rb]` (both small: at most `max_gap` long).
     fn global(&self, a: &AlignDoc, b: &AlignDoc, ra: Range<usize>, rb: Range<usize>) -> Vec<Step> {
-        let (n, m) = (ra.len(), rb.len());
-        let w = m + 1;
-        let mut score = vec![0.0f64; (n + 1) * w];
-        let mut cell = vec![None::<Step>; (n + 1) * w];
-        for x in 1..=n {
-            score[x * w] = GAP * x as f64;
-        }
-        for (y, cell) in score[..=m].iter_mut().enumerate() {
-            *cell = GAP * y as f64;
-        }
-        for x in 1..=n {
-            for y in 1..=m {
-                let st = self.step(a, b, ra.start + x - 1, rb.start + y - 1);
-                let diag = score[(x - 1) * w + y - 1] + st.score();
-                let up = score[(x - 1) * w + y] + GAP;
-                let left = score[x * w + y - 1] + GAP;
-                let (s, c) = if diag >= up && diag >= left {
-                    (diag, st)
-                } else if up >= left {
-                    (up, Step::Del(ra.start + x - 1))
-                } else {
-                    (left, Step::Ins(rb.start + y - 1))
-                };
-                score[x * w + y] = s;
-                cell[x * w + y] = Some(c);
-            }
-        }
-        let mut out = Vec::with_capacity(n + m);
-        let (mut x, mut y) = (n, m);
-        while x > 0 || y > 0 {
-            let st = if x == 0 {
-                Step::Ins(rb.start + y - 1)
-            } else if y == 0 {
-                Step::Del(ra.start + x - 1)
-            } else {
-                cell[x * w + y].expect("filled")
-            };
-            match st {
-                Step::Del(_) => x -= 1,
-                Step::Ins(_) => y -= 1,
-                _ => {
-                    x -= 1;
-                    y -= 1;
-                }
-            }
-            out.push(st);
-        }
+        let (ia, jb) = (|x: usize| ra.start + x - 1, |y: usize| rb.start + y - 1);
+        let dp = Dp::fill(
+            ra.len(),
+            rb.len(),
+            |x, y| self.step(a, b, ia(x), jb(y)),
+            ia,
+            jb,
+        );
+        let mut out = dp.traceback(ra.len(), rb.len(), ia, jb);
         out.reverse();
         out
     }
@@ -648,31 +610,11 @@ impl Aligner {
         if n == 0 || m == 0 {
             return Vec::new();
         }
-        let w = m + 1;
-        let mut score = vec![0.0f64; (n + 1) * w];
-        let mut cell = vec![None::<Step>; (n + 1) * w];
-        for x in 1..=n {
-            score[x * w] = GAP * x as f64;
-        }
-        for (y, cell) in score[..=m].iter_mut().enumerate() {
-            *cell = GAP * y as f64;
-        }
+        let dp = Dp::fill(n, m, at, &ia, &jb);
         let mut best = (0.0, 0, 0);
         for x in 1..=n {
             for y in 1..=m {
-                let st = at(x, y);
-                let diag = score[(x - 1) * w + y - 1] + st.score();
-                let up = score[(x - 1) * w + y] + GAP;
-                let left = score[x * w + y - 1] + GAP;
-                let (s, c) = if diag >= up && diag >= left {
-                    (diag, st)
-                } else if up >= left {
-                    (up, Step::Del(ia(x)))
-                } else {
-                    (left, Step::Ins(jb(y)))
-                };
-                score[x * w + y] = s;
-                cell[x * w + y] = Some(c);
+                let s = dp.score[x * dp.w + y];
                 if s > best.0 {
                     best = (s, x, y);
                 }
@@ -683,31 +625,8 @@ impl Aligner {
         if best.0 < MATCH {
             return Vec::new();
         }
-        let (_, mut x, mut y) = best;
-        let mut out = Vec::new();
-        while x > 0 && y > 0 {
-            let st = cell[x * w + y].expect("filled");
-            match st {
-                Step::Del(_) => x -= 1,
-                Step::Ins(_) => y -= 1,
-                _ => {
-                    x -= 1;
-                    y -= 1;
-                }
-            }
-            out.push(st);
-        }
-        // Leftover gaps at the anchor are never part of a best cell with positive score, except
-        // through the border rows; keep them for completeness.
-        while x > 0 {
-            out.push(Step::Del(ia(x)));
-            x -= 1;
-        }
-        while y > 0 {
-            out.push(Step::Ins(jb(y)));
-            y -= 1;
-        }
         // Traceback yields steps from the far end towards the anchor.
+        let mut out = dp.traceback(best.1, best.2, ia, jb);
         if !back {
             out.reverse();
         }
@@ -809,6 +728,81 @@ impl Aligner {
             speaker,
             diff: diff_segments(a_text, a, ta, b_text, b, tb, steps),
         })
+    }
+}
+
+/// A small alignment matrix with linear gap costs: each cell's best score and the step that
+/// reached it. Row `x` and column `y` count units from the matrix's origin, 1-based.
+struct Dp {
+    w: usize,
+    score: Vec<f64>,
+    cell: Vec<Option<Step>>,
+}
+
+impl Dp {
+    /// Fills an `(n + 1) × (m + 1)` matrix. `at(x, y)` compares the x-th and y-th units; `ia` and
+    /// `jb` turn counts into unit indices for the gap steps.
+    fn fill<S, IA, JB>(n: usize, m: usize, at: S, ia: IA, jb: JB) -> Dp
+    where
+        S: Fn(usize, usize) -> Step,
+        IA: Fn(usize) -> usize,
+        JB: Fn(usize) -> usize,
+    {
+        let w = m + 1;
+        let mut score = vec![0.0f64; (n + 1) * w];
+        let mut cell = vec![None::<Step>; (n + 1) * w];
+        for x in 1..=n {
+            score[x * w] = GAP * x as f64;
+        }
+        for (y, s) in score[..=m].iter_mut().enumerate() {
+            *s = GAP * y as f64;
+        }
+        for x in 1..=n {
+            for y in 1..=m {
+                let st = at(x, y);
+                let diag = score[(x - 1) * w + y - 1] + st.score();
+                let up = score[(x - 1) * w + y] + GAP;
+                let left = score[x * w + y - 1] + GAP;
+                let (s, c) = if diag >= up && diag >= left {
+                    (diag, st)
+                } else if up >= left {
+                    (up, Step::Del(ia(x)))
+                } else {
+                    (left, Step::Ins(jb(y)))
+                };
+                score[x * w + y] = s;
+                cell[x * w + y] = Some(c);
+            }
+        }
+        Dp { w, score, cell }
+    }
+
+    /// The steps from cell `(x, y)` back to the origin, in that order; along the borders, gaps.
+    fn traceback<IA, JB>(&self, mut x: usize, mut y: usize, ia: IA, jb: JB) -> Vec<Step>
+    where
+        IA: Fn(usize) -> usize,
+        JB: Fn(usize) -> usize,
+    {
+        let mut out = Vec::with_capacity(x + y);
+        while x > 0 || y > 0 {
+            let st = if x == 0 {
+                Step::Ins(jb(y))
+            } else if y == 0 {
+                Step::Del(ia(x))
+            } else {
+                self.cell[x * self.w + y].expect("filled")
+            };
+            match st {
+                Step::Del(_) => x -= 1,
+                Step::Ins(_) => y -= 1,
+                _ => {
+                    x -= 1;
+                    y -= 1;
+                }
+            }
+            out.push(st);
+        }
+        out
     }
 }
 
