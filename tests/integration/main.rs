@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod html;
+mod languages;
 mod planted;
 mod seeds;
 mod snapshots;

@@ -1,0 +1,40 @@
+//! Other scripts: Cyrillic with inflection and ё/е, and CJK without spaces.
+
+use crate::util::{reprint, write};
+
+fn diff_json(a: &str, b: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let pa = write(dir.path(), "a.txt", a.as_bytes());
+    let pb = write(dir.path(), "b.txt", b.as_bytes());
+    let out = reprint()
+        .args(["diff", "--format", "json"])
+        .arg(&pa)
+        .arg(&pb)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn russian_reworded_quote() {
+    let v = diff_json(
+        "Москва, 4 марта. Президент России Владимир Путин заявил, что Россия никогда не выдает своих граждан никому, так же как и Соединенные Штаты. Он также добавил другое.",
+        "В воскресенье вышло интервью. По словам президента, Россия никогда не выдаёт своих граждан никому, точно так же как и Соединенные Штаты, сказал Путин.",
+    );
+    let p = &v["passages"][0];
+    assert_eq!(p["kind"], "reworded");
+    assert!(p["a_text"].as_str().unwrap().starts_with("Россия никогда"));
+    assert!(p["a_text"].as_str().unwrap().ends_with("Соединенные Штаты"));
+    assert_eq!(p["inserted"], 1);
+}
+
+#[test]
+fn chinese_verbatim_quote() {
+    let v = diff_json(
+        "新华社北京三月四日电 俄罗斯总统普京在接受美国全国广播公司采访时表示，俄罗斯从不向任何国家引渡本国公民，美国也是如此。",
+        "据报道，普京周日称，俄罗斯从不向任何国家引渡本国公民，就像美国一样。",
+    );
+    let p = &v["passages"][0];
+    assert_eq!(p["kind"], "verbatim");
+    assert_eq!(p["a_text"], "俄罗斯从不向任何国家引渡本国公民");
+}
