@@ -128,6 +128,32 @@ fn near_duplicates_on_10k_articles() {
         "the archive should plant many near-duplicates"
     );
     assert!(recall >= 0.99, "recall {recall}");
+    // With passages on (the default), pairs that only share passages are reported too, but the
+    // near-duplicate verdicts are exactly the same.
+    let with_passages = ScanBuilder::new()
+        .threshold(0.5)
+        .build()
+        .unwrap()
+        .scan_documents(
+            docs.clone(),
+            Warnings::default(),
+            Instant::now(),
+            &NoProgress,
+        );
+    let near: HashSet<(u32, u32)> = with_passages
+        .pairs
+        .iter()
+        .filter(|p| p.near_duplicate)
+        .map(|p| {
+            let (a, b) = (index[p.a.as_str()], index[p.b.as_str()]);
+            (a.min(b), a.max(b))
+        })
+        .collect();
+    assert_eq!(near, reported);
+    assert!(with_passages
+        .pairs
+        .iter()
+        .all(|p| p.near_duplicate == (p.jaccard >= 0.5)));
     // Whole-article copies from the ground truth that are near-duplicates are all clustered.
     let clustered: HashSet<&str> = report
         .clusters
