@@ -233,6 +233,9 @@ pub struct AlignDoc {
     units: Vec<Unit>,
     /// The normalised text of every unit, back to back (one allocation per document).
     norm: String,
+    /// The seed n-grams `(hash, first unit)`, sorted, for one `n`: computed on first use and
+    /// kept, since a document is aligned against many others.
+    seeds: std::sync::OnceLock<(usize, Vec<(u64, u32)>)>,
 }
 
 impl AlignDoc {
@@ -242,21 +245,22 @@ impl AlignDoc {
         for_each_word(text, |start, end, norm| {
             let tok = doc.spans.len() as u32;
             doc.spans.push((start, end));
-            doc.tok_hash.push(xxh3_64(norm.as_bytes()));
+            let hash = xxh3_64(norm.as_bytes());
+            doc.tok_hash.push(hash);
             match expand_contraction(norm) {
                 Some((x, y)) => {
-                    doc.push_unit(x, tok);
-                    doc.push_unit(y, tok);
+                    doc.push_unit(x, xxh3_64(x.as_bytes()), tok);
+                    doc.push_unit(y, xxh3_64(y.as_bytes()), tok);
                 }
-                None => doc.push_unit(norm, tok),
+                None => doc.push_unit(norm, hash, tok),
             }
         });
         doc
     }
 
-    fn push_unit(&mut self, text: &str, tok: u32) {
+    fn push_unit(&mut self, text: &str, hash: u64, tok: u32) {
         self.units.push(Unit {
-            hash: xxh3_64(text.as_bytes()),
+            hash,
             start: self.norm.len() as u32,
             len: text.len() as u32,
             chars: text.chars().count() as u32,
@@ -267,6 +271,35 @@ impl AlignDoc {
 
     fn unit_text(&self, u: &Unit) -> &str {
         &self.norm[u.start as usize..(u.start + u.len) as usize]
+    }
+
+    /// The hash of each token's normalised form, in order: the same as [`crate::tokenize`]'s.
+    pub fn token_hashes(&self) -> &[u64] {
+        &self.tok_hash
+    }
+
+    /// The sorted `(hash, first unit)` of every run of `n` units.
+    fn seed_grams(&self, n: usize) -> std::borrow::Cow<'_, [(u64, u32)]> {
+        let compute = || {
+            if self.units.len() < n {
+                return (n, Vec::new());
+            }
+            let hashes: Vec<u64> = self.units.iter().map(|u| u.hash).collect();
+            let mut v: Vec<(u64, u32)> = hashes
+                .windows(n)
+                .enumerate()
+                .map(|(i, w)| (combine(w), i as u32))
+                .collect();
+            v.sort_unstable();
+            (n, v)
+        };
+        let cached = self.seeds.get_or_init(compute);
+        if cached.0 == n {
+            std::borrow::Cow::Borrowed(&cached.1)
+        } else {
+            // Another `n` than the first: not kept (an aligner uses one).
+            std::borrow::Cow::Owned(compute().1)
+        }
     }
 
     /// Number of tokens (words).
@@ -431,20 +464,7 @@ impl Aligner {
     /// Exact runs of units shared by both documents, from seed hits.
     fn runs(&self, a: &AlignDoc, b: &AlignDoc) -> Vec<Run> {
         let n = self.cfg.seed_words;
-        let grams = |d: &AlignDoc| -> Vec<(u64, u32)> {
-            if d.units.len() < n {
-                return Vec::new();
-            }
-            let hashes: Vec<u64> = d.units.iter().map(|u| u.hash).collect();
-            let mut v: Vec<(u64, u32)> = hashes
-                .windows(n)
-                .enumerate()
-                .map(|(i, w)| (combine(w), i as u32))
-                .collect();
-            v.sort_unstable();
-            v
-        };
-        let (ga, gb) = (grams(a), grams(b));
+        let (ga, gb) = (a.seed_grams(n), b.seed_grams(n));
         let mut hits: Vec<(usize, usize)> = Vec::new();
         let (mut x, mut y) = (0, 0);
         while x < ga.len() && y < gb.len() {

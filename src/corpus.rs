@@ -20,6 +20,8 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
@@ -166,6 +168,27 @@ enum RecordId {
     Number(i64),
 }
 
+/// Where a document's text can be read again after the first pass (see [`read_text`]).
+///
+/// A scan keeps locations, not texts: the text of a candidate pair is read again when the pair
+/// is verified and aligned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// One line of a plain JSON Lines file: `inputs[input]`, bytes `offset..offset + len`.
+    JsonLine {
+        /// Index of the file among the inputs.
+        input: u32,
+        /// Byte offset of the line in the file.
+        offset: u64,
+        /// Length of the line in bytes.
+        len: u32,
+    },
+    /// A whole text file.
+    File(PathBuf),
+    /// A stream that cannot be read twice: standard input or a gzip file.
+    Stream,
+}
+
 /// Reads every input in order and hands each good document to `sink`. Returns the warnings.
 ///
 /// Ids are checked for uniqueness across all inputs. `sink` may return an error to stop early.
@@ -173,15 +196,7 @@ pub fn read_inputs<F>(inputs: &[PathBuf], options: &ReadOptions, mut sink: F) ->
 where
     F: FnMut(Document) -> Result<()>,
 {
-    let mut reader = Reader {
-        options,
-        warnings: Warnings::default(),
-        seen: HashMap::new(),
-    };
-    for input in inputs {
-        reader.read_input(input, &mut sink)?;
-    }
-    Ok(reader.warnings)
+    read_inputs_with(inputs, options, |_| (), |d, _, ()| sink(d))
 }
 
 /// Reads every input into memory. Convenience over [`read_inputs`].
@@ -192,6 +207,94 @@ pub fn read_all(inputs: &[PathBuf], options: &ReadOptions) -> Result<(Vec<Docume
         Ok(())
     })?;
     Ok((docs, warnings))
+}
+
+/// The parallel reader under [`read_inputs`].
+///
+/// Input is read in batches (about 4 MB of JSON lines, or 256 text files). The lines or files
+/// of a batch are parsed in parallel, and `map` runs on each good document right there, while
+/// its text is hot in the cache. Then, one at a time and in input order, ids are checked for
+/// uniqueness, warnings are counted and `sink` gets the document, its [`Location`] and what
+/// `map` made of it. The result is the same whatever the number of threads.
+pub fn read_inputs_with<T, M, S>(
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+    map: M,
+    mut sink: S,
+) -> Result<Warnings>
+where
+    T: Send,
+    M: Fn(&Document) -> T + Sync,
+    S: FnMut(Document, Location, T) -> Result<()>,
+{
+    let mut reader = Reader {
+        options,
+        warnings: Warnings::default(),
+        seen: HashMap::new(),
+    };
+    for (k, input) in inputs.iter().enumerate() {
+        reader.read_input(k as u32, input, &map, &mut sink)?;
+    }
+    Ok(reader.warnings)
+}
+
+/// Reads the text of one document again, exactly as the first read decoded it.
+///
+/// Returns `Ok(None)` for a [`Location::Stream`], which cannot be read again.
+pub fn read_text(inputs: &[PathBuf], location: &Location) -> Result<Option<String>> {
+    match location {
+        Location::Stream => Ok(None),
+        Location::File(path) => {
+            let bytes = std::fs::read(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            Ok(Some(decode(bytes).0))
+        }
+        Location::JsonLine { input, offset, len } => {
+            let path = &inputs[*input as usize];
+            let read_err = |source| Error::Read {
+                path: path.clone(),
+                source,
+            };
+            let file = File::open(path).map_err(read_err)?;
+            let mut line = vec![0; *len as usize];
+            read_exact_at(&file, &mut line, *offset).map_err(read_err)?;
+            /// Only the text: the rest of the record was kept from the first read.
+            #[derive(Deserialize)]
+            struct TextOnly {
+                text: String,
+            }
+            let parsed: std::result::Result<TextOnly, _> = match std::str::from_utf8(&line) {
+                Ok(s) => serde_json::from_str(s),
+                Err(_) => serde_json::from_str(&String::from_utf8_lossy(&line)),
+            };
+            parsed.map(|r| Some(r.text)).map_err(|e| {
+                Error::io(
+                    format!(
+                        "{} at byte {offset}: the line changed since it was first read",
+                        path.display()
+                    ),
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                )
+            })
+        }
+    }
+}
+
+/// Reads `buf.len()` bytes at `offset` without moving a shared file position.
+#[cfg(unix)]
+pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Reads `buf.len()` bytes at `offset`.
+#[cfg(not(unix))]
+pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = file;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
 }
 
 /// True when `date` starts with an ISO 8601 calendar date (`YYYY-MM-DD`) and any rest is a time.
@@ -212,9 +315,165 @@ pub fn is_iso8601(date: &str) -> bool {
     b.len() == 10 || b[10] == b'T' || b[10] == b' '
 }
 
+/// True when `text` holds at least one word (see [`crate::tokenize`]).
+fn has_word(text: &str) -> bool {
+    // An ASCII letter or digit is always part of a word; only text without one needs the
+    // Unicode segmenter.
+    if text.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        return true;
+    }
+    let mut any = false;
+    crate::tokenize::for_each_word(text, |_, _, _| any = true);
+    any
+}
+
 fn is_jsonl(path: &Path) -> bool {
     let name = path.to_string_lossy();
     name == "-" || name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")
+}
+
+/// What a warning is about; each kind has its own count in [`Warnings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WarnKind {
+    InvalidUtf8,
+    Empty,
+    Binary,
+    TooLarge,
+    BadDate,
+}
+
+/// The outcome of parsing one line or file, computed in parallel.
+enum Parsed {
+    /// A good document, with warnings about it (lossy UTF-8, a bad date).
+    Doc(Document, Vec<(WarnKind, String)>),
+    /// Skipped, with the warning that says why.
+    Skipped(WarnKind, String),
+    /// A malformed JSON line: an error, or a counted warning with `--skip-bad-lines`.
+    Bad(String),
+}
+
+/// Decodes bytes as UTF-8, lossily; the flag says whether anything was replaced.
+fn decode(bytes: Vec<u8>) -> (String, bool) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    }
+}
+
+/// Parses one JSON line (`origin` is `file:line`, for messages). Emptiness is checked later.
+fn parse_line(line: &[u8], max_bytes: usize, origin: &str) -> Parsed {
+    if line.contains(&0) {
+        return Parsed::Bad("NUL byte in line".to_owned());
+    }
+    if line.len() > max_bytes.saturating_mul(2) {
+        return Parsed::Skipped(
+            WarnKind::TooLarge,
+            format!("{origin}: line too large, skipped"),
+        );
+    }
+    let mut notes = Vec::new();
+    let parsed: std::result::Result<Record, serde_json::Error> = match std::str::from_utf8(line) {
+        Ok(s) => serde_json::from_str(s),
+        Err(_) => {
+            notes.push((
+                WarnKind::InvalidUtf8,
+                format!("{origin}: invalid UTF-8, decoded lossily"),
+            ));
+            serde_json::from_str(&String::from_utf8_lossy(line))
+        }
+    };
+    let rec = match parsed {
+        Ok(r) => r,
+        Err(e) => return Parsed::Bad(format!("malformed JSON line: {e}")),
+    };
+    if rec.text.len() > max_bytes {
+        return Parsed::Skipped(
+            WarnKind::TooLarge,
+            format!("{origin}: text larger than {max_bytes} bytes, skipped"),
+        );
+    }
+    let id = match rec.id {
+        RecordId::Text(s) => s,
+        RecordId::Number(n) => n.to_string(),
+    };
+    let date = match rec.date {
+        Some(d) if !is_iso8601(&d) => {
+            notes.push((
+                WarnKind::BadDate,
+                format!("{origin}: date {d:?} is not ISO 8601, ignored"),
+            ));
+            None
+        }
+        d => d,
+    };
+    let doc = Document {
+        id,
+        text: rec.text,
+        meta: Metadata {
+            outlet: rec.outlet,
+            date,
+            url: rec.url,
+            title: rec.title,
+        },
+        origin: origin.to_owned(),
+    };
+    Parsed::Doc(doc, notes)
+}
+
+/// Reads and decodes one text file. Errors name the file.
+fn parse_text_file(path: &Path, id: String, max_bytes: usize) -> Result<Parsed> {
+    let origin = path.display().to_string();
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() > max_bytes {
+        return Ok(Parsed::Skipped(
+            WarnKind::TooLarge,
+            format!("{origin}: larger than {max_bytes} bytes, skipped"),
+        ));
+    }
+    if bytes.contains(&0) {
+        return Ok(Parsed::Skipped(
+            WarnKind::Binary,
+            format!("{origin}: binary file (NUL byte), skipped"),
+        ));
+    }
+    let (text, lossy) = decode(bytes);
+    let mut notes = Vec::new();
+    if lossy {
+        notes.push((
+            WarnKind::InvalidUtf8,
+            format!("{origin}: invalid UTF-8, decoded lossily"),
+        ));
+    }
+    Ok(Parsed::Doc(
+        Document {
+            id,
+            text,
+            meta: Metadata::default(),
+            origin,
+        },
+        notes,
+    ))
+}
+
+/// About 4 MB of JSON lines or 256 files make a batch.
+const BATCH_BYTES: usize = 4 << 20;
+const BATCH_FILES: usize = 256;
+
+/// One line of a JSON Lines batch: its number, its byte offset in the file and its bytes in the
+/// batch buffer.
+struct LineRef {
+    line_no: u64,
+    offset: u64,
+    start: usize,
+    end: usize,
 }
 
 struct Reader<'a> {
@@ -225,12 +484,14 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn read_input<F>(&mut self, input: &Path, sink: &mut F) -> Result<()>
+    fn read_input<T, M, S>(&mut self, k: u32, input: &Path, map: &M, sink: &mut S) -> Result<()>
     where
-        F: FnMut(Document) -> Result<()>,
+        T: Send,
+        M: Fn(&Document) -> T + Sync,
+        S: FnMut(Document, Location, T) -> Result<()>,
     {
         if is_jsonl(input) {
-            return self.read_jsonl(input, sink);
+            return self.read_jsonl(k, input, map, sink);
         }
         let meta = std::fs::metadata(input).map_err(|source| Error::Read {
             path: input.to_path_buf(),
@@ -238,9 +499,10 @@ impl Reader<'_> {
         })?;
         if !meta.is_dir() {
             let id = input.to_string_lossy().into_owned();
-            return self.read_text_file(input, id, sink);
+            return self.read_files(vec![(input.to_path_buf(), id)], map, sink);
         }
         let walker = walkdir::WalkDir::new(input).sort_by_file_name();
+        let mut batch = Vec::new();
         for entry in walker {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(input).to_path_buf();
@@ -260,183 +522,193 @@ impl Reader<'_> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            self.read_text_file(path, id, sink)?;
+            batch.push((path.to_path_buf(), id));
+            if batch.len() == BATCH_FILES {
+                self.read_files(std::mem::take(&mut batch), map, sink)?;
+            }
+        }
+        self.read_files(batch, map, sink)
+    }
+
+    /// Reads a batch of text files in parallel, then accepts them in order.
+    fn read_files<T, M, S>(
+        &mut self,
+        files: Vec<(PathBuf, String)>,
+        map: &M,
+        sink: &mut S,
+    ) -> Result<()>
+    where
+        T: Send,
+        M: Fn(&Document) -> T + Sync,
+        S: FnMut(Document, Location, T) -> Result<()>,
+    {
+        let max = self.options.max_document_bytes;
+        let parsed: Vec<(PathBuf, Result<Parsed>, Option<T>)> = files
+            .into_par_iter()
+            .map(|(path, id)| {
+                let p = parse_text_file(&path, id, max);
+                let t = match &p {
+                    Ok(Parsed::Doc(d, _)) if has_word(&d.text) => Some(map(d)),
+                    _ => None,
+                };
+                (path, p, t)
+            })
+            .collect();
+        for (path, p, t) in parsed {
+            self.accept(p?, Location::File(path), t, sink)?;
         }
         Ok(())
     }
 
-    fn read_text_file<F>(&mut self, path: &Path, id: String, sink: &mut F) -> Result<()>
+    fn read_jsonl<T, M, S>(&mut self, k: u32, path: &Path, map: &M, sink: &mut S) -> Result<()>
     where
-        F: FnMut(Document) -> Result<()>,
-    {
-        let origin = path.display().to_string();
-        let read_err = |source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let file = File::open(path).map_err(read_err)?;
-        let limit = self.options.max_document_bytes;
-        let mut bytes = Vec::new();
-        file.take(limit as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(read_err)?;
-        if bytes.len() > limit {
-            self.warnings.too_large += 1;
-            self.warnings
-                .note(format!("{origin}: larger than {limit} bytes, skipped"));
-            return Ok(());
-        }
-        if bytes.contains(&0) {
-            self.warnings.binary += 1;
-            self.warnings
-                .note(format!("{origin}: binary file (NUL byte), skipped"));
-            return Ok(());
-        }
-        let text = self.decode(bytes, &origin);
-        self.accept(
-            Document {
-                id,
-                text,
-                meta: Metadata::default(),
-                origin,
-            },
-            sink,
-        )
-    }
-
-    fn read_jsonl<F>(&mut self, path: &Path, sink: &mut F) -> Result<()>
-    where
-        F: FnMut(Document) -> Result<()>,
+        T: Send,
+        M: Fn(&Document) -> T + Sync,
+        S: FnMut(Document, Location, T) -> Result<()>,
     {
         let name = path.display().to_string();
-        let open_err = |source| Error::Read {
+        let read_err = |source| Error::Read {
             path: path.to_path_buf(),
             source,
         };
         let raw: Box<dyn Read> = if name == "-" {
             Box::new(std::io::stdin().lock())
         } else {
-            Box::new(File::open(path).map_err(open_err)?)
+            Box::new(File::open(path).map_err(read_err)?)
         };
+        let seekable = name != "-" && !name.ends_with(".gz");
         let raw: Box<dyn Read> = if name.ends_with(".gz") {
             Box::new(flate2::read::MultiGzDecoder::new(raw))
         } else {
             raw
         };
         let mut lines = BufReader::with_capacity(1 << 20, raw);
-        let mut buf = Vec::new();
+        let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
+        let mut refs: Vec<LineRef> = Vec::new();
         let mut line_no = 0u64;
+        let mut offset = 0u64;
         loop {
-            buf.clear();
-            let n = lines
-                .read_until(b'\n', &mut buf)
-                .map_err(|source| Error::Read {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            if n == 0 {
-                break;
+            let start = buf.len();
+            let n = lines.read_until(b'\n', &mut buf).map_err(read_err)?;
+            if n > 0 {
+                line_no += 1;
+                let line = &buf[start..];
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    buf.truncate(start);
+                } else {
+                    let mut end = buf.len();
+                    while end > start && matches!(buf[end - 1], b'\n' | b'\r') {
+                        end -= 1;
+                    }
+                    refs.push(LineRef {
+                        line_no,
+                        offset,
+                        start,
+                        end,
+                    });
+                }
+                offset += n as u64;
             }
-            line_no += 1;
-            let origin = format!("{name}:{line_no}");
-            if buf.iter().all(u8::is_ascii_whitespace) {
+            if (n == 0 && !refs.is_empty()) || buf.len() >= BATCH_BYTES {
+                self.parse_lines(k, path, &name, seekable, &buf, &refs, map, sink)?;
+                buf.clear();
+                refs.clear();
+            }
+            if n == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Parses a batch of lines in parallel, then accepts them in order.
+    #[allow(clippy::too_many_arguments)]
+    fn parse_lines<T, M, S>(
+        &mut self,
+        k: u32,
+        path: &Path,
+        name: &str,
+        seekable: bool,
+        buf: &[u8],
+        refs: &[LineRef],
+        map: &M,
+        sink: &mut S,
+    ) -> Result<()>
+    where
+        T: Send,
+        M: Fn(&Document) -> T + Sync,
+        S: FnMut(Document, Location, T) -> Result<()>,
+    {
+        let max = self.options.max_document_bytes;
+        let parsed: Vec<(Parsed, Option<T>)> = refs
+            .par_iter()
+            .map(|r| {
+                let origin = format!("{name}:{}", r.line_no);
+                let p = parse_line(&buf[r.start..r.end], max, &origin);
+                let t = match &p {
+                    Parsed::Doc(d, _) if has_word(&d.text) => Some(map(d)),
+                    _ => None,
+                };
+                (p, t)
+            })
+            .collect();
+        for (r, (p, t)) in refs.iter().zip(parsed) {
+            if let Parsed::Bad(message) = p {
+                if !self.options.skip_bad_lines {
+                    return Err(Error::BadLine {
+                        path: path.to_path_buf(),
+                        line: r.line_no,
+                        message,
+                    });
+                }
+                self.warnings.bad_lines += 1;
+                self.warnings
+                    .note(format!("{name}:{}: {message}, skipped", r.line_no));
                 continue;
             }
-            match self.parse_line(&buf, &origin) {
-                Ok(Some(doc)) => self.accept(doc, sink)?,
-                Ok(None) => {}
-                Err(message) => {
-                    if !self.options.skip_bad_lines {
-                        return Err(Error::BadLine {
-                            path: path.to_path_buf(),
-                            line: line_no,
-                            message,
-                        });
-                    }
-                    self.warnings.bad_lines += 1;
-                    self.warnings.note(format!("{origin}: {message}, skipped"));
+            let location = if seekable {
+                Location::JsonLine {
+                    input: k,
+                    offset: r.offset,
+                    len: (r.end - r.start) as u32,
                 }
-            }
+            } else {
+                Location::Stream
+            };
+            self.accept(p, location, t, sink)?;
         }
         Ok(())
     }
 
-    /// Parses one JSON line. `Ok(None)` means skipped with a warning already counted.
-    fn parse_line(
+    fn count(&mut self, kind: WarnKind, message: String) {
+        let w = &mut self.warnings;
+        match kind {
+            WarnKind::InvalidUtf8 => w.invalid_utf8 += 1,
+            WarnKind::Empty => w.empty += 1,
+            WarnKind::Binary => w.binary += 1,
+            WarnKind::TooLarge => w.too_large += 1,
+            WarnKind::BadDate => w.bad_dates += 1,
+        }
+        w.note(message);
+    }
+
+    fn accept<T, S>(
         &mut self,
-        line: &[u8],
-        origin: &str,
-    ) -> std::result::Result<Option<Document>, String> {
-        if line.contains(&0) {
-            return Err("NUL byte in line".to_owned());
-        }
-        if line.len() > self.options.max_document_bytes.saturating_mul(2) {
-            self.warnings.too_large += 1;
-            self.warnings
-                .note(format!("{origin}: line too large, skipped"));
-            return Ok(None);
-        }
-        let parsed: std::result::Result<Record, serde_json::Error> = match std::str::from_utf8(line)
-        {
-            Ok(s) => serde_json::from_str(s),
-            Err(_) => {
-                self.warnings.invalid_utf8 += 1;
-                self.warnings
-                    .note(format!("{origin}: invalid UTF-8, decoded lossily"));
-                serde_json::from_str(&String::from_utf8_lossy(line))
-            }
-        };
-        let rec = parsed.map_err(|e| format!("malformed JSON line: {e}"))?;
-        if rec.text.len() > self.options.max_document_bytes {
-            self.warnings.too_large += 1;
-            self.warnings.note(format!(
-                "{origin}: text larger than {} bytes, skipped",
-                self.options.max_document_bytes
-            ));
-            return Ok(None);
-        }
-        let id = match rec.id {
-            RecordId::Text(s) => s,
-            RecordId::Number(n) => n.to_string(),
-        };
-        let date = match rec.date {
-            Some(d) if !is_iso8601(&d) => {
-                self.warnings.bad_dates += 1;
-                self.warnings
-                    .note(format!("{origin}: date {d:?} is not ISO 8601, ignored"));
-                None
-            }
-            d => d,
-        };
-        Ok(Some(Document {
-            id,
-            text: rec.text,
-            meta: Metadata {
-                outlet: rec.outlet,
-                date,
-                url: rec.url,
-                title: rec.title,
-            },
-            origin: origin.to_owned(),
-        }))
-    }
-
-    fn decode(&mut self, bytes: Vec<u8>, origin: &str) -> String {
-        match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => {
-                self.warnings.invalid_utf8 += 1;
-                self.warnings
-                    .note(format!("{origin}: invalid UTF-8, decoded lossily"));
-                String::from_utf8_lossy(e.as_bytes()).into_owned()
-            }
-        }
-    }
-
-    fn accept<F>(&mut self, doc: Document, sink: &mut F) -> Result<()>
+        parsed: Parsed,
+        location: Location,
+        mapped: Option<T>,
+        sink: &mut S,
+    ) -> Result<()>
     where
-        F: FnMut(Document) -> Result<()>,
+        S: FnMut(Document, Location, T) -> Result<()>,
     {
+        let (doc, notes) = match parsed {
+            Parsed::Doc(doc, notes) => (doc, notes),
+            Parsed::Skipped(kind, message) => {
+                self.count(kind, message);
+                return Ok(());
+            }
+            Parsed::Bad(_) => unreachable!("bad lines are handled by the caller"),
+        };
         if let Some(first) = self.seen.get(&doc.id) {
             return Err(Error::DuplicateId {
                 id: doc.id,
@@ -445,15 +717,20 @@ impl Reader<'_> {
             });
         }
         self.seen.insert(doc.id.clone(), doc.origin.clone());
-        let mut has_word = false;
-        crate::tokenize::for_each_word(&doc.text, |_, _, _| has_word = true);
-        if !has_word {
-            self.warnings.empty += 1;
-            self.warnings
-                .note(format!("{}: empty document, skipped", doc.origin));
-            return Ok(());
+        for (kind, message) in notes {
+            self.count(kind, message);
         }
-        sink(doc)
+        match mapped {
+            Some(t) => sink(doc, location, t),
+            None => {
+                // `map` runs only on documents with words.
+                self.count(
+                    WarnKind::Empty,
+                    format!("{}: empty document, skipped", doc.origin),
+                );
+                Ok(())
+            }
+        }
     }
 }
 

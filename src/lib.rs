@@ -27,7 +27,9 @@
 //!     Document::new("b", format!("In other news, markets fell sharply. {quote} More later.")),
 //! ];
 //! let scanner = ScanBuilder::new().build().unwrap();
-//! let report = scanner.scan_documents(docs, Warnings::default(), std::time::Instant::now(), &NoProgress);
+//! let report = scanner
+//!     .scan_documents(docs, Warnings::default(), std::time::Instant::now(), &NoProgress)
+//!     .unwrap();
 //! assert_eq!(report.pairs.len(), 1);
 //! assert_eq!(report.pairs[0].passages[0].kind, reprint::PassageKind::Verbatim);
 //! ```
@@ -54,6 +56,7 @@ pub mod report;
 pub mod reuse;
 pub mod scan;
 pub mod shingle;
+pub mod spill;
 pub mod spread;
 pub mod synth;
 pub mod tokenize;
@@ -62,7 +65,7 @@ pub use align::{AlignDoc, Aligner, AlignerBuilder, DiffOp, DiffSegment, Passage,
 pub use corpus::{Document, Metadata, ReadOptions, Warnings};
 pub use error::{Error, Result};
 pub use lsh::LshParams;
-pub use report::{Cluster, DocumentInfo, Pair, Report, Stats};
+pub use report::{Cluster, DocumentInfo, Pair, Report, StageTime, Stats};
 pub use scan::{NoProgress, Progress, ScanBuilder, Scanner};
 pub use shingle::Shingling;
 pub use spread::{ClusterMember, Coverage, CoverageShare, PassageCluster};

@@ -119,7 +119,8 @@ pub struct Candidates {
 }
 
 /// Finds candidate pairs among `n` signatures stored back to back in `signatures`
-/// (`n · num_perm` values).
+/// (`n · num_perm` values). The scan does the same band by band from keys it streamed
+/// ([`band_keys_into`], [`band_pairs`], [`merge_pairs`]).
 pub fn candidates(
     signatures: &[u32],
     num_perm: usize,
@@ -131,17 +132,41 @@ pub fn candidates(
     let per_band: Vec<(Vec<u64>, u64)> = (0..params.bands)
         .into_par_iter()
         .map(|band| {
-            let lo = band * params.rows;
-            let mut keys: Vec<(u64, u32)> = (0..n)
+            let keys: Vec<u64> = (0..n)
                 .map(|d| {
-                    let row = &signatures[d * num_perm + lo..d * num_perm + lo + params.rows];
-                    (band_key(band, row), d as u32)
+                    let lo = d * num_perm + band * params.rows;
+                    band_key(band, &signatures[lo..lo + params.rows])
                 })
                 .collect();
-            keys.sort_unstable();
-            bucket_pairs(&keys, max_bucket)
+            band_pairs(&keys, max_bucket)
         })
         .collect();
+    merge_pairs(per_band)
+}
+
+/// Writes the `bands` keys of one signature into `out` (cleared first): key `i` hashes the
+/// rows of band `i`.
+pub fn band_keys_into(signature: &[u32], params: LshParams, out: &mut Vec<u64>) {
+    out.clear();
+    out.extend(
+        (0..params.bands).map(|b| band_key(b, &signature[b * params.rows..(b + 1) * params.rows])),
+    );
+}
+
+/// The candidate pairs of one band, from each document's key for that band (`keys[d]`), packed
+/// as `a << 32 | b`, and the number of oversized buckets.
+pub fn band_pairs(keys: &[u64], max_bucket: usize) -> (Vec<u64>, u64) {
+    let mut keyed: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(d, &k)| (k, d as u32))
+        .collect();
+    keyed.par_sort_unstable();
+    bucket_pairs(&keyed, max_bucket)
+}
+
+/// Merges the pairs of every band into sorted, distinct [`Candidates`].
+pub fn merge_pairs(per_band: Vec<(Vec<u64>, u64)>) -> Candidates {
     let oversized_buckets = per_band.iter().map(|(_, o)| o).sum();
     let mut packed: Vec<u64> = per_band.into_iter().flat_map(|(p, _)| p).collect();
     packed.par_sort_unstable();

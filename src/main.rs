@@ -144,6 +144,13 @@ struct ScanArgs {
     /// Rare n-grams two documents must share before they are aligned.
     #[arg(long, default_value_t = 2)]
     min_shared: usize,
+    /// Memory for the large working sets (band keys, passage index, text blocks), e.g. 512M or
+    /// 2G; past it they spill to temporary files, with the same results.
+    #[arg(long, default_value = "256M", value_name = "SIZE", value_parser = parse_size)]
+    max_memory: usize,
+    /// Directory for temporary files (default: the system's).
+    #[arg(long, value_name = "DIR")]
+    temp_dir: Option<PathBuf>,
     /// Turn malformed JSON lines into counted warnings instead of errors.
     #[arg(long)]
     skip_bad_lines: bool,
@@ -194,6 +201,31 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Parses a size: a number of bytes with an optional K, M or G suffix (powers of 1024).
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m: usize = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("{s:?}: the suffix must be K, M or G")),
+            };
+            (&t[..i], m)
+        }
+        _ => (t, 1),
+    };
+    let n: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a size such as 512M or 2G"))?;
+    if n.is_nan() || n < 0.0 || n * mult as f64 > usize::MAX as f64 {
+        return Err(format!("{s:?}: out of range"));
+    }
+    Ok((n * mult as f64) as usize)
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -273,7 +305,11 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
         .max_df(args.max_df)
         .seed_words(args.index_words)
         .min_shared(args.min_shared)
+        .max_memory(args.max_memory)
         .read_options(read.clone());
+    if let Some(dir) = &args.temp_dir {
+        builder.temp_dir(dir);
+    }
     if let (Some(b), Some(r)) = (args.bands, args.rows) {
         builder.bands_rows(b, r);
     }

@@ -24,59 +24,115 @@
 
 use rayon::prelude::*;
 
+/// The n-gram hash space is split into this many partitions (by the hash's top 8 bits), so the
+/// index can be built and read back one partition at a time (see [`crate::spill`]).
+pub const PARTITIONS: usize = 256;
+
+/// The identity of an n-gram in the index: the top 40 bits of its 64-bit hash (8 bits pick the
+/// partition, 32 are stored in the posting, beside the document). Two different n-grams share
+/// an identity with probability 2^-40: among 10^9 distinct n-grams about one in a thousand
+/// collides with some other, which can only add a candidate pair (the aligner compares real
+/// words) or, more rarely, push an n-gram over the df cap.
+pub fn gram_id(hash: u64) -> u64 {
+    hash >> 24
+}
+
+/// The partition and the packed posting (`identity << 32 | document`) of n-gram `hash` in
+/// document `doc`.
+pub fn posting(hash: u64, doc: u32) -> (usize, [u64; 1]) {
+    (
+        (hash >> 56) as usize,
+        [(hash >> 24 & 0xFFFF_FFFF) << 32 | doc as u64],
+    )
+}
+
 /// The result of the index pass.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReuseCandidates {
     /// Document index pairs `(a, b)`, `a < b`, sorted, with the number of rare n-grams shared.
     pub pairs: Vec<(u32, u32, u32)>,
-    /// Hashes of n-grams whose df exceeded the cap, sorted: boilerplate.
+    /// Identities ([`gram_id`]) of the n-grams whose df exceeded the cap, sorted: boilerplate.
     pub common: Vec<u64>,
+    /// A bit per slot of a hash of the identities in `common`: most n-grams are rare, and a
+    /// clear bit says so without a search.
+    filter: Vec<u64>,
 }
+
+/// Bits of the filter in front of [`ReuseCandidates::common`]: 2^22 bits, 512 KiB.
+const FILTER_BITS: u32 = 22;
 
 impl ReuseCandidates {
-    /// True when `hash` is an n-gram under the df cap (not boilerplate).
+    /// Candidates from their parts; builds the lookup filter.
+    pub fn new(pairs: Vec<(u32, u32, u32)>, common: Vec<u64>) -> ReuseCandidates {
+        let mut filter = Vec::new();
+        if !common.is_empty() {
+            filter = vec![0u64; 1 << (FILTER_BITS - 6)];
+            for &id in &common {
+                let slot = filter_slot(id);
+                filter[slot >> 6] |= 1 << (slot & 63);
+            }
+        }
+        ReuseCandidates {
+            pairs,
+            common,
+            filter,
+        }
+    }
+
+    /// True when n-gram `hash` is under the df cap (not boilerplate).
     pub fn is_rare(&self, hash: u64) -> bool {
-        self.common.binary_search(&hash).is_err()
+        let id = gram_id(hash);
+        if self.filter.is_empty() {
+            return true;
+        }
+        let slot = filter_slot(id);
+        self.filter[slot >> 6] & 1 << (slot & 63) == 0 || self.common.binary_search(&id).is_err()
     }
 }
 
-/// Finds document pairs that share at least `min_shared` n-grams each held by at most `max_df`
-/// documents. `grams[d]` is document `d`'s sorted, de-duplicated n-gram hashes.
-pub fn candidates(grams: &[Vec<u64>], max_df: usize, min_shared: usize) -> ReuseCandidates {
-    let mut postings: Vec<(u64, u32)> = grams
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, g)| g.iter().map(move |&h| (h, d as u32)))
-        .collect();
-    postings.par_sort_unstable();
-    // Split at run boundaries so runs can be processed in parallel.
-    let mut starts = vec![0];
-    for k in 1..postings.len() {
-        if postings[k].0 != postings[k - 1].0 {
-            starts.push(k);
+/// The filter slot of an identity: its low bits (identities are hash bits already).
+fn filter_slot(id: u64) -> usize {
+    (id & ((1 << FILTER_BITS) - 1)) as usize
+}
+
+/// One partition of the index: `postings` are its packed postings ([`posting`]) in any order;
+/// a document's repeats of an n-gram count once. Returns the pairs it contributes, packed as
+/// `a << 32 | b` (one entry per shared rare n-gram), and the identities of its common n-grams,
+/// sorted.
+pub fn partition_pairs(
+    partition: usize,
+    mut postings: Vec<u64>,
+    max_df: usize,
+) -> (Vec<u64>, Vec<u64>) {
+    postings.sort_unstable();
+    postings.dedup();
+    let mut pairs = Vec::new();
+    let mut common = Vec::new();
+    let mut i = 0;
+    while i < postings.len() {
+        let key = postings[i] >> 32;
+        let mut j = i + 1;
+        while j < postings.len() && postings[j] >> 32 == key {
+            j += 1;
         }
-    }
-    starts.push(postings.len());
-    let (pairs, common): (Vec<Vec<u64>>, Vec<Option<u64>>) = starts
-        .par_windows(2)
-        .map(|w| {
-            let run = &postings[w[0]..w[1]];
-            if run.len() < 2 {
-                return (Vec::new(), None);
-            }
-            if run.len() > max_df {
-                return (Vec::new(), Some(run[0].0));
-            }
-            let mut out = Vec::with_capacity(run.len() * (run.len() - 1) / 2);
-            for (x, &(_, a)) in run.iter().enumerate() {
-                for &(_, b) in &run[x + 1..] {
-                    out.push((a as u64) << 32 | b as u64);
+        let run = &postings[i..j];
+        if run.len() > max_df {
+            common.push((partition as u64) << 32 | key);
+        } else {
+            for (x, &a) in run.iter().enumerate() {
+                for &b in &run[x + 1..] {
+                    pairs.push((a & 0xFFFF_FFFF) << 32 | (b & 0xFFFF_FFFF));
                 }
             }
-            (out, None)
-        })
-        .unzip();
-    let mut packed: Vec<u64> = pairs.into_iter().flatten().collect();
+        }
+        i = j;
+    }
+    (pairs, common)
+}
+
+/// Counts the packed pairs of every partition and keeps those sharing at least `min_shared`
+/// rare n-grams.
+pub fn count_pairs(mut packed: Vec<u64>, min_shared: usize) -> Vec<(u32, u32, u32)> {
     packed.par_sort_unstable();
     let mut out = Vec::new();
     let mut k = 0;
@@ -91,35 +147,80 @@ pub fn candidates(grams: &[Vec<u64>], max_df: usize, min_shared: usize) -> Reuse
         }
         k = e;
     }
-    let mut common: Vec<u64> = common.into_iter().flatten().collect();
-    common.sort_unstable();
-    ReuseCandidates { pairs: out, common }
+    out
+}
+
+/// Finds document pairs that share at least `min_shared` n-grams each held by at most `max_df`
+/// documents. `grams[d]` is document `d`'s n-gram hashes. The in-memory form of what the scan
+/// does with spilled partitions.
+pub fn candidates(grams: &[Vec<u64>], max_df: usize, min_shared: usize) -> ReuseCandidates {
+    let mut parts: Vec<Vec<u64>> = vec![Vec::new(); PARTITIONS];
+    for (d, g) in grams.iter().enumerate() {
+        for &h in g {
+            let (p, [v]) = posting(h, d as u32);
+            parts[p].push(v);
+        }
+    }
+    let per: Vec<(Vec<u64>, Vec<u64>)> = parts
+        .into_par_iter()
+        .enumerate()
+        .map(|(p, postings)| partition_pairs(p, postings, max_df))
+        .collect();
+    let mut packed = Vec::new();
+    let mut common = Vec::new();
+    for (p, c) in per {
+        packed.extend(p);
+        common.extend(c);
+    }
+    ReuseCandidates::new(count_pairs(packed, min_shared), common)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shingle::mix64;
+
+    /// Realistic 64-bit n-gram hashes: identities differ only in their top 40 bits.
+    fn g(k: u64) -> u64 {
+        mix64(k)
+    }
 
     #[test]
     fn pairs_need_enough_shared_rare_grams() {
         let grams = vec![
-            vec![1, 2, 3, 9],
-            vec![1, 2, 7, 9],
-            vec![3, 8, 9],
-            vec![5, 9],
+            vec![g(1), g(2), g(3), g(9)],
+            vec![g(1), g(2), g(7), g(9)],
+            vec![g(3), g(8), g(9)],
+            vec![g(5), g(9)],
         ];
         let c = candidates(&grams, 3, 2);
         // 9 is in four documents: over the cap, so common. 0–1 share 1 and 2.
         assert_eq!(c.pairs, vec![(0, 1, 2)]);
-        assert_eq!(c.common, vec![9]);
-        assert!(!c.is_rare(9) && c.is_rare(1));
+        assert_eq!(c.common, vec![gram_id(g(9))]);
+        assert!(!c.is_rare(g(9)) && c.is_rare(g(1)));
         let c = candidates(&grams, 3, 1);
         assert_eq!(c.pairs, vec![(0, 1, 2), (0, 2, 1)]);
     }
 
     #[test]
+    fn repeats_within_a_document_count_once() {
+        let grams = vec![vec![g(4), g(4), g(4), g(6)], vec![g(4), g(6), g(6)]];
+        assert_eq!(candidates(&grams, 10, 2).pairs, vec![(0, 1, 2)]);
+        assert_eq!(candidates(&grams, 10, 3).pairs, vec![]);
+    }
+
+    #[test]
+    fn common_identities_come_out_sorted() {
+        let grams: Vec<Vec<u64>> = (0..4).map(|_| (0..500).map(g).collect()).collect();
+        let c = candidates(&grams, 3, 1);
+        assert!(c.pairs.is_empty());
+        assert_eq!(c.common.len(), 500);
+        assert!(c.common.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
     fn empty_input() {
         assert_eq!(candidates(&[], 10, 1), ReuseCandidates::default());
-        assert_eq!(candidates(&[vec![], vec![1]], 10, 1).pairs, vec![]);
+        assert_eq!(candidates(&[vec![], vec![g(1)]], 10, 1).pairs, vec![]);
     }
 }

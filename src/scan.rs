@@ -1,31 +1,53 @@
-//! The scan: the whole pipeline from documents to a [`Report`].
+//! The scan: the whole pipeline from documents to a [`Report`], in memory bounded by the
+//! number of articles, not by their text.
 //!
-//! 1. Shingle every document and compute its MinHash signature ([`crate::shingle`],
-//!    [`crate::minhash`]), in parallel.
-//! 2. Band the signatures into candidate pairs ([`crate::lsh`]).
-//! 3. Verify each candidate with the exact Jaccard of the stored shingle sets; keep those at or
-//!    above the threshold. These are the near-duplicate pairs.
-//! 4. Cluster them: connected components ([`crate::cluster`]).
-//! 5. Unless passages are off: find pairs that share rare word n-grams ([`crate::reuse`]), align
-//!    them and every near-duplicate pair ([`crate::align`]), and keep the pairs with passages.
-//! 6. Sort everything: the report is byte-identical whatever the number of threads.
+//! 1. **One streaming pass.** Input is read in batches ([`crate::corpus::read_inputs_with`]);
+//!    each document is tokenised, shingled and MinHashed in parallel ([`crate::shingle`],
+//!    [`crate::minhash`]) while its text is hot. What is kept per document is small: its id,
+//!    metadata and where its text can be read again, plus its `bands` LSH keys and (for
+//!    passages) its word n-gram postings, both in [`crate::spill::Streams`] that move to
+//!    temporary files past the memory budget. The text itself is dropped (text from standard
+//!    input or gzip is written to a temporary spool file, since it cannot be read twice).
+//! 2. **Candidates.** Each band's keys are sorted into buckets ([`crate::lsh`]); unless passages
+//!    are off, each partition of the n-gram index is sorted into pairs sharing rare n-grams
+//!    ([`crate::reuse`]).
+//! 3. **Verification and alignment, in blocks.** The candidate pairs, sorted, are cut into
+//!    blocks of a few thousand documents. A block's texts are read again, shingled and
+//!    prepared in parallel; each pair gets its exact Jaccard (near-duplicates are those at or
+//!    above the threshold) and, when it came from the n-gram index or is a near-duplicate, its
+//!    passages ([`crate::align`]). Then the block's texts are dropped.
+//! 4. Near-duplicate pairs are clustered ([`crate::cluster`]), passages are grouped and coverage
+//!    is counted ([`crate::spread`], which reads the texts of documents with passages once
+//!    more).
+//! 5. Everything is sorted: the report is byte-identical whatever the number of threads or the
+//!    memory budget.
 //!
 //! The scan never prints. Long stages report to a [`Progress`] the caller supplies.
 
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::align::{AlignDoc, Aligner, AlignerBuilder, Passage};
 use crate::cluster::components;
-use crate::corpus::{read_inputs, Document, ReadOptions, Warnings};
+use crate::corpus::{read_inputs_with, Document, Location, Metadata, ReadOptions, Warnings};
 use crate::lsh::{self, LshParams};
 use crate::minhash::{self, MinHasher};
-use crate::report::{Cluster, DocumentInfo, Pair, Report, Stats};
-use crate::shingle::{intersection_size, word_shingles, Shingler, Shingling};
-use crate::tokenize::tokenize;
+use crate::report::{Cluster, DocumentInfo, Pair, Report, StageTime, Stats};
+use crate::reuse::{self, ReuseCandidates};
+use crate::shingle::{combine, intersection_size, word_shingles, Shingler, Shingling};
+use crate::spill::Streams;
+use crate::tokenize::{tokenize, Token};
 use crate::{Error, Result};
+
+/// The default of [`ScanBuilder::max_memory`]: 256 MiB.
+pub const DEFAULT_MAX_MEMORY: usize = 256 << 20;
 
 /// Receives progress from long stages. Every method has a no-op default.
 pub trait Progress: Sync {
@@ -33,6 +55,8 @@ pub trait Progress: Sync {
     fn stage(&self, _name: &str, _total: Option<u64>) {}
     /// `n` more steps of the current stage are done.
     fn advance(&self, _n: u64) {}
+    /// `n` more documents were read (during the `reading` stage, whose steps are bytes).
+    fn documents(&self, _n: u64) {}
 }
 
 /// A [`Progress`] that ignores everything.
@@ -56,6 +80,8 @@ pub struct ScanBuilder {
     max_df: usize,
     min_shared: usize,
     read: ReadOptions,
+    max_memory: usize,
+    temp_dir: Option<PathBuf>,
 }
 
 impl Default for ScanBuilder {
@@ -73,6 +99,8 @@ impl Default for ScanBuilder {
             max_df: 50,
             min_shared: 2,
             read: ReadOptions::new(),
+            max_memory: DEFAULT_MAX_MEMORY,
+            temp_dir: None,
         }
     }
 }
@@ -156,6 +184,23 @@ impl ScanBuilder {
         self
     }
 
+    /// Memory for the scan's large working sets, in bytes: the LSH band keys, the passage index
+    /// and the blocks of text being verified and aligned. Past it they wait in temporary files
+    /// (see [`crate::spill`]); results do not change. Per-document records (id, metadata, where
+    /// the text is: about 100–200 bytes each) and the report come on top. Default:
+    /// [`DEFAULT_MAX_MEMORY`] (256 MiB).
+    pub fn max_memory(&mut self, bytes: usize) -> &mut Self {
+        self.max_memory = bytes;
+        self
+    }
+
+    /// Directory for temporary files (spilled working sets, the spool of unseekable input).
+    /// Default: the system's temporary directory.
+    pub fn temp_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.temp_dir = Some(dir.into());
+        self
+    }
+
     /// Checks the settings and builds the scanner.
     pub fn build(&self) -> Result<Scanner> {
         let hasher = MinHasher::new(self.num_perm, self.seed)?;
@@ -193,11 +238,89 @@ pub struct Scanner {
     aligner: Aligner,
 }
 
-/// Per-document data computed in the first pass.
+/// What the first pass computes for one document, in parallel.
 struct Sketch {
-    shingles: Vec<u64>,
-    /// Word n-grams for the passage index (empty when passages are off).
+    /// The document's key in each LSH band.
+    keys: Vec<u64>,
+    /// Its word n-gram hashes for the passage index (empty when passages are off).
     grams: Vec<u64>,
+}
+
+/// Where the text of a scanned document is.
+enum TextRef {
+    /// In the input, read again from there.
+    Input(Location),
+    /// In the spool file: bytes `offset..offset + len`.
+    Spool { offset: u64, len: u64 },
+    /// In memory (documents handed to [`Scanner::scan_documents`]): the index.
+    Memory(usize),
+}
+
+/// What the scan keeps of one document after the first pass.
+struct Record {
+    info: DocumentInfo,
+    text: TextRef,
+}
+
+/// Everything the first pass keeps.
+struct FirstPass {
+    records: Vec<Record>,
+    bytes: u64,
+    band_keys: Streams,
+    postings: Option<Streams>,
+    spool: Option<(BufWriter<File>, u64)>,
+    temp_dir: Option<PathBuf>,
+}
+
+/// Where the texts can be read again after the first pass.
+struct Texts<'a> {
+    inputs: &'a [PathBuf],
+    spool: Option<File>,
+    memory: Vec<String>,
+}
+
+/// A document read again and prepared for verification and alignment.
+struct Prepared {
+    /// The text (kept only when passages are on).
+    text: String,
+    /// The text's units, for alignment (passages on), or its token hashes (passages off).
+    align: Option<AlignDoc>,
+    hashes: Vec<u64>,
+    /// The shingle set (sorted, distinct) and the signature, computed on first use: many
+    /// pairs from the n-gram index never need them.
+    sets: OnceLock<(Vec<u64>, Vec<u32>)>,
+    /// Approximate bytes held, for the cache's budget.
+    size: usize,
+}
+
+/// What verification and alignment found for one pair.
+struct Verified {
+    x: u32,
+    y: u32,
+    inter: usize,
+    len_x: usize,
+    len_y: usize,
+    estimate: f64,
+    near: bool,
+    passages: Vec<Passage>,
+}
+
+/// Candidate flags: found by LSH, found by the n-gram index.
+const FROM_LSH: u8 = 1;
+const FROM_INDEX: u8 = 2;
+
+/// Per-thread buffers of the first pass.
+#[derive(Default)]
+struct Buffers {
+    tokens: Vec<Token>,
+    hashes: Vec<u64>,
+    shingles: Vec<u64>,
+    signature: Vec<u32>,
+    shingler: Option<Shingler>,
+}
+
+thread_local! {
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
 }
 
 impl Scanner {
@@ -206,17 +329,52 @@ impl Scanner {
         self.params
     }
 
-    /// Reads `inputs` (see [`crate::corpus`]) and scans them.
+    /// Reads `inputs` (see [`crate::corpus`]) and scans them, holding only what each document
+    /// needs (see the module docs) and reading texts again when pairs need them.
     pub fn scan_paths(&self, inputs: &[PathBuf], progress: &dyn Progress) -> Result<Report> {
         let start = Instant::now();
-        progress.stage("reading", None);
-        let mut docs = Vec::new();
-        let warnings = read_inputs(inputs, &self.cfg.read, |d| {
-            docs.push(d);
-            progress.advance(1);
-            Ok(())
-        })?;
-        Ok(self.scan_documents(docs, warnings, start, progress))
+        let total: u64 = inputs
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+            .sum();
+        progress.stage("reading", (total > 0).then_some(total));
+        let mut pass = self.first_pass();
+        let warnings = read_inputs_with(
+            inputs,
+            &self.cfg.read,
+            |d| self.sketch(&d.text),
+            |doc, location, sketch| {
+                let text = match location {
+                    Location::Stream => pass.spool(&doc.text)?,
+                    l => TextRef::Input(l),
+                };
+                progress.documents(1);
+                if let TextRef::Input(Location::JsonLine { len, .. }) = &text {
+                    progress.advance(*len as u64 + 1);
+                }
+                let info = DocumentInfo {
+                    bytes: doc.text.len() as u64,
+                    id: doc.id,
+                    meta: doc.meta,
+                };
+                pass.add(info, text, sketch)
+            },
+        )?;
+        let spool = match pass.spool.take() {
+            None => None,
+            Some((w, _)) => Some(
+                w.into_inner()
+                    .map_err(|e| Error::io("writing the spool file", e.into_error()))?,
+            ),
+        };
+        let texts = Texts {
+            inputs,
+            spool,
+            memory: Vec::new(),
+        };
+        self.finish(pass, texts, warnings, start, progress)
     }
 
     /// Scans documents already in memory. `start` is when the work began, for `elapsed_ms`.
@@ -226,103 +384,246 @@ impl Scanner {
         warnings: Warnings,
         start: Instant,
         progress: &dyn Progress,
-    ) -> Report {
-        let n = docs.len();
-        let num_perm = self.hasher.num_perm();
-        progress.stage("hashing", Some(n as u64));
+    ) -> Result<Report> {
+        progress.stage("hashing", Some(docs.len() as u64));
         let sketches: Vec<Sketch> = docs
             .par_iter()
-            .map_init(
-                || (Shingler::new(self.cfg.shingling), Vec::new(), Vec::new()),
-                |(shingler, tokens, hashes), d| {
-                    let s = self.sketch(shingler, tokens, hashes, &d.text);
-                    progress.advance(1);
-                    s
-                },
-            )
-            .collect();
-        let mut signatures = vec![0u32; n * num_perm];
-        signatures
-            .par_chunks_mut(num_perm.max(1))
-            .zip(&sketches)
-            .for_each(|(sig, s)| self.hasher.signature_into(&s.shingles, sig));
-
-        progress.stage("candidates", None);
-        let cands = lsh::candidates(&signatures, num_perm, self.params, self.cfg.max_bucket);
-        let threshold = self.cfg.threshold;
-        let near: Vec<(u32, u32)> = cands
-            .pairs
-            .par_iter()
-            .copied()
-            .filter(|&(a, b)| {
-                let (sa, sb) = (
-                    &sketches[a as usize].shingles,
-                    &sketches[b as usize].shingles,
-                );
-                let inter = intersection_size(sa, sb);
-                let union = sa.len() + sb.len() - inter;
-                union > 0 && inter as f64 / union as f64 >= threshold
+            .map(|d| {
+                let s = self.sketch(&d.text);
+                progress.advance(1);
+                s
             })
             .collect();
-        let clusters = components(n, near.iter().copied());
-
-        let mut passage_candidates = 0;
-        let mut passages: Vec<((u32, u32), Vec<Passage>)> = Vec::new();
-        if self.cfg.passages {
-            let grams: Vec<Vec<u64>> = sketches.iter().map(|s| s.grams.clone()).collect();
-            let reuse = crate::reuse::candidates(&grams, self.cfg.max_df, self.cfg.min_shared);
-            drop(grams);
-            passage_candidates = reuse.pairs.len() as u64;
-            let mut to_align: Vec<(u32, u32)> = reuse
-                .pairs
-                .iter()
-                .map(|&(a, b, _)| (a, b))
-                .chain(near.iter().copied())
-                .collect();
-            to_align.sort_unstable();
-            to_align.dedup();
-            passages = self.align_pairs(&docs, &to_align, &reuse, progress);
+        let mut pass = self.first_pass();
+        let mut memory = Vec::with_capacity(docs.len());
+        for (doc, sketch) in docs.into_iter().zip(sketches) {
+            let info = DocumentInfo {
+                bytes: doc.text.len() as u64,
+                id: doc.id,
+                meta: doc.meta,
+            };
+            pass.add(info, TextRef::Memory(memory.len()), sketch)?;
+            memory.push(doc.text);
         }
+        let texts = Texts {
+            inputs: &[],
+            spool: None,
+            memory,
+        };
+        self.finish(pass, texts, warnings, start, progress)
+    }
+
+    fn first_pass(&self) -> FirstPass {
+        let budget = self.cfg.max_memory;
+        let dir = self.cfg.temp_dir.clone();
+        FirstPass {
+            records: Vec::new(),
+            bytes: 0,
+            band_keys: Streams::new("LSH band keys", self.params.bands, budget / 4, dir.clone()),
+            postings: self.cfg.passages.then(|| {
+                Streams::new(
+                    "the passage index",
+                    reuse::PARTITIONS,
+                    budget / 2,
+                    dir.clone(),
+                )
+            }),
+            spool: None,
+            temp_dir: dir,
+        }
+    }
+
+    /// The first pass over one document: band keys and n-gram hashes.
+    fn sketch(&self, text: &str) -> Sketch {
+        BUFFERS.with(|b| {
+            let Buffers {
+                tokens,
+                hashes,
+                shingles,
+                signature: sig,
+                shingler,
+            } = &mut *b.borrow_mut();
+            tokenize(text, tokens);
+            hashes.clear();
+            hashes.extend(tokens.iter().map(|t| t.hash));
+            shingles.clear();
+            match self.cfg.shingling {
+                Shingling::Words(k) => word_shingles(hashes, k, shingles),
+                Shingling::Chars(_) => shingler
+                    .get_or_insert_with(|| Shingler::new(self.cfg.shingling))
+                    .shingle_into(text, shingles),
+            }
+            sig.resize(self.hasher.num_perm(), 0);
+            self.hasher.signature_into(shingles, sig);
+            let mut keys = Vec::with_capacity(self.params.bands);
+            lsh::band_keys_into(sig, self.params, &mut keys);
+            let n = self.cfg.seed_words;
+            let grams = if self.cfg.passages && hashes.len() >= n {
+                hashes.windows(n).map(combine).collect()
+            } else {
+                Vec::new()
+            };
+            Sketch { keys, grams }
+        })
+    }
+
+    /// A text read again, tokenised for verification and, with passages, alignment.
+    fn prepare(&self, text: String) -> Prepared {
+        let (align, hashes) = if self.cfg.passages {
+            (Some(AlignDoc::new(&text)), Vec::new())
+        } else {
+            let mut tokens = Vec::new();
+            tokenize(&text, &mut tokens);
+            (None, tokens.iter().map(|t| t.hash).collect())
+        };
+        let text = match (self.cfg.passages, self.cfg.shingling) {
+            (true, _) | (false, Shingling::Chars(_)) => text,
+            (false, Shingling::Words(_)) => String::new(),
+        };
+        let size = text.len() * 11 + hashes.len() * 8 + 256;
+        Prepared {
+            text,
+            align,
+            hashes,
+            sets: OnceLock::new(),
+            size,
+        }
+    }
+
+    /// The shingle set (sorted, distinct) and the signature of a prepared text: exactly what
+    /// the first pass computed.
+    fn sets<'p>(&self, p: &'p Prepared) -> &'p (Vec<u64>, Vec<u32>) {
+        p.sets.get_or_init(|| {
+            let mut shingles = Vec::new();
+            match self.cfg.shingling {
+                Shingling::Words(k) => {
+                    let hashes = p.align.as_ref().map_or(&p.hashes[..], |a| a.token_hashes());
+                    word_shingles(hashes, k, &mut shingles);
+                }
+                Shingling::Chars(_) => {
+                    Shingler::new(self.cfg.shingling).shingle_into(&p.text, &mut shingles)
+                }
+            }
+            let mut signature = vec![0; self.hasher.num_perm()];
+            self.hasher.signature_into(&shingles, &mut signature);
+            shingles.sort_unstable();
+            shingles.dedup();
+            (shingles, signature)
+        })
+    }
+
+    /// Everything after the first pass: candidates, verification, alignment, the report.
+    fn finish(
+        &self,
+        pass: FirstPass,
+        texts: Texts<'_>,
+        warnings: Warnings,
+        start: Instant,
+        progress: &dyn Progress,
+    ) -> Result<Report> {
+        let FirstPass {
+            records,
+            bytes,
+            band_keys,
+            postings,
+            ..
+        } = pass;
+        let n = records.len();
+        let mut spilled = band_keys.spilled_bytes();
+        let mut clock = StageClock::new(start);
+        clock.lap("reading");
+
+        progress.stage("candidates", Some(self.params.bands as u64));
+        let per_band = band_keys
+            .into_readers()?
+            .into_par_iter()
+            .map(|r| {
+                let keys = r.load()?;
+                let out = lsh::band_pairs(&keys, self.cfg.max_bucket);
+                progress.advance(1);
+                Ok(out)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let cands = lsh::merge_pairs(per_band);
+        clock.lap("candidates");
+
+        let reuse = match postings {
+            None => ReuseCandidates::default(),
+            Some(streams) => {
+                spilled += streams.spilled_bytes();
+                progress.stage("indexing", Some(streams.len() as u64));
+                let mut packed = Vec::new();
+                let mut common = Vec::new();
+                let readers = streams.into_readers()?;
+                let per_part = readers
+                    .into_par_iter()
+                    .enumerate()
+                    .map(|(p, r)| {
+                        let out = reuse::partition_pairs(p, r.load()?, self.cfg.max_df);
+                        progress.advance(1);
+                        Ok(out)
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                for (p, c) in per_part {
+                    packed.extend(p);
+                    common.extend(c);
+                }
+                let pairs = reuse::count_pairs(packed, self.cfg.min_shared);
+                let r = ReuseCandidates::new(pairs, common);
+                clock.lap("indexing");
+                r
+            }
+        };
+
+        // Every pair to look at, with where it came from.
+        let mut work: Vec<(u32, u32, u8)> = cands
+            .pairs
+            .iter()
+            .map(|&(a, b)| (a, b, FROM_LSH))
+            .chain(reuse.pairs.iter().map(|&(a, b, _)| (a, b, FROM_INDEX)))
+            .collect();
+        work.sort_unstable();
+        work.dedup_by(|later, first| {
+            if (later.0, later.1) == (first.0, first.1) {
+                first.2 |= later.2;
+                true
+            } else {
+                false
+            }
+        });
+        let verified = self.verify(&records, &texts, &work, &reuse, progress)?;
+        clock.lap("verifying");
 
         // Assemble pairs: near-duplicates, and pairs with passages.
-        let mut pairs: std::collections::BTreeMap<(u32, u32), Vec<Passage>> =
-            near.iter().map(|&p| (p, Vec::new())).collect();
-        for (p, ps) in passages {
-            if !ps.is_empty() || pairs.contains_key(&p) {
-                pairs.insert(p, ps);
-            }
-        }
-        let near_set: std::collections::BTreeSet<(u32, u32)> = near.iter().copied().collect();
-        let mut out_pairs: Vec<Pair> = pairs
+        let id = |i: u32| records[i as usize].info.id.as_str();
+        let near: Vec<(u32, u32)> = verified
+            .iter()
+            .filter(|v| v.near)
+            .map(|v| (v.x, v.y))
+            .collect();
+        let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
+        let mut out_pairs: Vec<Pair> = verified
             .into_iter()
-            .map(|((x, y), ps)| {
-                let (sx, sy) = (
-                    &sketches[x as usize].shingles,
-                    &sketches[y as usize].shingles,
-                );
-                let inter = intersection_size(sx, sy) as f64;
-                let union = sx.len() as f64 + sy.len() as f64 - inter;
-                let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
-                let est = minhash::estimate(
-                    &signatures[x as usize * num_perm..(x as usize + 1) * num_perm],
-                    &signatures[y as usize * num_perm..(y as usize + 1) * num_perm],
-                );
-                let (cx, cy) = (ratio(inter, sx.len() as f64), ratio(inter, sy.len() as f64));
-                let (a, b, ca, cb) = if docs[x as usize].id <= docs[y as usize].id {
-                    (x, y, cx, cy)
+            .filter(|v| v.near || !v.passages.is_empty())
+            .map(|v| {
+                let inter = v.inter as f64;
+                let union = v.len_x as f64 + v.len_y as f64 - inter;
+                let (cx, cy) = (ratio(inter, v.len_x as f64), ratio(inter, v.len_y as f64));
+                let (a, b, ca, cb) = if id(v.x) <= id(v.y) {
+                    (v.x, v.y, cx, cy)
                 } else {
-                    (y, x, cy, cx)
+                    (v.y, v.x, cy, cx)
                 };
-                let mut ps = ps;
+                let mut ps = v.passages;
                 ps.sort_by_key(|p| (p.a_start, p.b_start));
                 Pair {
-                    a: docs[a as usize].id.clone(),
-                    b: docs[b as usize].id.clone(),
+                    a: id(a).to_owned(),
+                    b: id(b).to_owned(),
                     jaccard: round4(ratio(inter, union)),
-                    jaccard_estimate: round4(est),
+                    jaccard_estimate: round4(v.estimate),
                     containment_a: round4(ca),
                     containment_b: round4(cb),
-                    near_duplicate: near_set.contains(&(x, y)),
+                    near_duplicate: v.near,
                     passages: ps,
                 }
             })
@@ -336,41 +637,48 @@ impl Scanner {
                 .then_with(|| p.a.cmp(&q.a))
                 .then_with(|| p.b.cmp(&q.b))
         });
-
-        let clusters: Vec<Cluster> = clusters
+        let clusters: Vec<Cluster> = components(n, near.iter().copied())
             .into_iter()
             .map(|c| {
-                let mut members: Vec<String> =
-                    c.into_iter().map(|i| docs[i as usize].id.clone()).collect();
+                let mut members: Vec<String> = c.into_iter().map(|i| id(i).to_owned()).collect();
                 members.sort();
                 Cluster { members }
             })
             .collect();
-        let involved: std::collections::BTreeSet<&str> = out_pairs
+
+        // Passage clusters and coverage, from the documents that have passages.
+        let index: BTreeMap<&str, usize> = out_pairs
             .iter()
+            .filter(|p| !p.passages.is_empty())
             .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .map(|d| (d, 0))
             .collect();
-        let by_id: std::collections::BTreeMap<&str, &Document> = docs
+        let mut index = index;
+        for (i, r) in records.iter().enumerate() {
+            if let Some(slot) = index.get_mut(r.info.id.as_str()) {
+                *slot = i;
+            }
+        }
+        let meta: BTreeMap<String, Metadata> = index
             .iter()
-            .filter(|d| involved.contains(d.id.as_str()))
-            .map(|d| (d.id.as_str(), d))
-            .collect();
-        let meta: std::collections::BTreeMap<String, crate::corpus::Metadata> = by_id
-            .iter()
-            .map(|(id, d)| ((*id).to_owned(), d.meta.clone()))
+            .map(|(d, &i)| ((*d).to_owned(), records[i].info.meta.clone()))
             .collect();
         let passage_clusters = crate::spread::passage_clusters(&out_pairs, &meta);
-        let coverage = crate::spread::coverage(
-            &out_pairs,
-            |id| by_id.get(id).map(|d| d.text.as_str()),
-            &meta,
-        );
-        drop(by_id);
+        progress.stage("coverage", None);
+        let coverage = crate::spread::coverage(&out_pairs, &meta, |d| match index.get(d) {
+            None => Ok(None),
+            Some(&i) => Ok(Some(crate::spread::word_starts(&texts.read(&records[i])?))),
+        })?;
+        drop(index);
+        clock.lap("report");
+
         let stats = Stats {
             documents: n as u64,
-            bytes: docs.iter().map(|d| d.text.len() as u64).sum(),
+            bytes,
             candidates: cands.pairs.len() as u64,
-            passage_candidates,
+            passage_candidates: reuse.pairs.len() as u64,
             pairs: out_pairs.len() as u64,
             near_duplicate_pairs: near.len() as u64,
             passages: out_pairs.iter().map(|p| p.passages.len() as u64).sum(),
@@ -381,117 +689,318 @@ impl Scanner {
             rows: self.params.rows,
             threshold: self.cfg.threshold,
             shingle: self.cfg.shingling.to_string(),
-            num_perm,
+            num_perm: self.hasher.num_perm(),
             oversized_buckets: cands.oversized_buckets,
+            max_memory: self.cfg.max_memory as u64,
+            spilled_bytes: spilled,
+            stage_ms: clock.laps,
             warnings,
         };
-        let documents = docs
-            .into_iter()
-            .map(|d| DocumentInfo {
-                id: d.id,
-                bytes: d.text.len() as u64,
-                meta: d.meta,
-            })
-            .collect();
-        Report {
-            documents,
+        Ok(Report {
+            documents: records.into_iter().map(|r| r.info).collect(),
             pairs: out_pairs,
             clusters,
             passage_clusters,
             coverage,
             stats,
-        }
+        })
     }
 
-    fn sketch(
+    /// Verifies and aligns the candidate pairs `work`, reading each text again about once.
+    ///
+    /// The pairs are ordered along a breadth-first walk of the pair graph, so a document's
+    /// pairs come close together. Pairs are taken in blocks; a block's new documents are read
+    /// and prepared in parallel, its pairs verified in parallel, and a prepared document is
+    /// kept until its last pair has been seen (or, should the documents kept outgrow the
+    /// memory budget, dropped and read again later). The result does not depend on the order.
+    fn verify(
         &self,
-        shingler: &mut Shingler,
-        tokens: &mut Vec<crate::tokenize::Token>,
-        hashes: &mut Vec<u64>,
-        text: &str,
-    ) -> Sketch {
-        let mut shingles = Vec::new();
-        let mut grams = Vec::new();
-        match self.cfg.shingling {
-            Shingling::Words(k) => {
-                tokenize(text, tokens);
-                hashes.clear();
-                hashes.extend(tokens.iter().map(|t| t.hash));
-                word_shingles(hashes, k, &mut shingles);
-                shingles.sort_unstable();
-                shingles.dedup();
-                if self.cfg.passages {
-                    if k == self.cfg.seed_words {
-                        grams = shingles.clone();
-                    } else {
-                        ngrams(hashes, self.cfg.seed_words, &mut grams);
+        records: &[Record],
+        texts: &Texts<'_>,
+        work: &[(u32, u32, u8)],
+        reuse: &ReuseCandidates,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Verified>> {
+        progress.stage("verifying", Some(work.len() as u64));
+        let order = walk_order(records.len(), work);
+        let mut last_use = vec![0u32; records.len()];
+        for (k, &e) in order.iter().enumerate() {
+            let (x, y, _) = work[e as usize];
+            last_use[x as usize] = k as u32;
+            last_use[y as usize] = k as u32;
+        }
+        // New documents per block, and bytes of prepared documents kept at most.
+        const BLOCK_DOCS: usize = 1024;
+        let budget = (self.cfg.max_memory / 2).max(16 << 20);
+        let mut cache: Vec<Option<Arc<Prepared>>> = vec![None; records.len()];
+        let mut kept: Vec<u32> = Vec::new();
+        let mut pending = bitvec::vec::BitVec::<usize>::repeat(false, records.len());
+        let mut held = 0usize;
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < order.len() {
+            let mut new_docs: Vec<u32> = Vec::new();
+            let mut j = i;
+            while j < order.len() && new_docs.len() + 2 <= BLOCK_DOCS {
+                let (x, y, _) = work[order[j] as usize];
+                for d in [x, y] {
+                    if cache[d as usize].is_none() && !pending[d as usize] {
+                        pending.set(d as usize, true);
+                        new_docs.push(d);
                     }
                 }
+                j += 1;
             }
-            Shingling::Chars(_) => {
-                shingler.shingle_into(text, &mut shingles);
-                if self.cfg.passages {
-                    tokenize(text, tokens);
-                    hashes.clear();
-                    hashes.extend(tokens.iter().map(|t| t.hash));
-                    ngrams(hashes, self.cfg.seed_words, &mut grams);
+            let prepared: Vec<Prepared> = new_docs
+                .par_iter()
+                .map(|&d| Ok(self.prepare(texts.read(&records[d as usize])?)))
+                .collect::<Result<_>>()?;
+            for (&d, p) in new_docs.iter().zip(prepared) {
+                pending.set(d as usize, false);
+                held += p.size;
+                cache[d as usize] = Some(Arc::new(p));
+                kept.push(d);
+            }
+            let block: Vec<Verified> = order[i..j]
+                .par_iter()
+                .map(|&e| {
+                    let (x, y, from) = work[e as usize];
+                    let get = |d: u32| cache[d as usize].as_deref().expect("prepared");
+                    let v = self.verify_pair(records, reuse, (x, get(x)), (y, get(y)), from);
+                    progress.advance(1);
+                    v
+                })
+                .collect();
+            out.extend(
+                block
+                    .into_iter()
+                    .filter(|v| v.near || !v.passages.is_empty()),
+            );
+            // Drop what no later pair needs; past the budget, drop everything.
+            let over = held > budget;
+            kept.retain(|&d| {
+                let keep = !over && last_use[d as usize] as usize >= j;
+                if !keep {
+                    if let Some(p) = cache[d as usize].take() {
+                        held -= p.size;
+                    }
                 }
-            }
+                keep
+            });
+            i = j;
         }
-        Sketch { shingles, grams }
+        Ok(out)
     }
 
-    /// Aligns each pair; returns pairs (as given) with their passages (possibly none), whose `a`
-    /// side is the document with the lower id.
-    fn align_pairs(
+    fn verify_pair(
         &self,
-        docs: &[Document],
-        pairs: &[(u32, u32)],
-        reuse: &crate::reuse::ReuseCandidates,
-        progress: &dyn Progress,
-    ) -> Vec<((u32, u32), Vec<Passage>)> {
-        let mut involved = bitvec::vec::BitVec::<usize>::repeat(false, docs.len());
-        for &(a, b) in pairs {
-            involved.set(a as usize, true);
-            involved.set(b as usize, true);
+        records: &[Record],
+        reuse: &ReuseCandidates,
+        (x, px): (u32, &Prepared),
+        (y, py): (u32, &Prepared),
+        from: u8,
+    ) -> Verified {
+        let jaccard = |px: &Prepared, py: &Prepared| {
+            let (sx, sy) = (self.sets(px), self.sets(py));
+            let inter = intersection_size(&sx.0, &sy.0);
+            (
+                inter,
+                sx.0.len(),
+                sy.0.len(),
+                minhash::estimate(&sx.1, &sy.1),
+            )
+        };
+        let mut near = false;
+        let mut sets = None;
+        if from & FROM_LSH != 0 {
+            let (inter, lx, ly) = {
+                let j = jaccard(px, py);
+                sets = Some(j);
+                (j.0, j.1, j.2)
+            };
+            let union = lx + ly - inter;
+            near = union > 0 && inter as f64 / union as f64 >= self.cfg.threshold;
         }
-        let prepared: Vec<Option<AlignDoc>> = docs
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| involved[i].then(|| AlignDoc::new(&d.text)))
-            .collect();
-        progress.stage("aligning", Some(pairs.len() as u64));
-        let rare = |h: u64| reuse.is_rare(h);
-        pairs
-            .par_iter()
-            .map(|&(x, y)| {
-                // Align with the lower id on the `a` side, as the report lists it.
-                let (a, b) = if docs[x as usize].id <= docs[y as usize].id {
-                    (x, y)
-                } else {
-                    (y, x)
-                };
-                let (da, db) = (&docs[a as usize], &docs[b as usize]);
-                let pa = prepared[a as usize].as_ref().expect("prepared");
-                let pb = prepared[b as usize].as_ref().expect("prepared");
-                let ps = self
-                    .aligner
-                    .align(&da.text, pa, &db.text, pb, self.cfg.seed_words, &rare);
-                progress.advance(1);
-                ((x, y), ps)
-            })
-            .collect()
+        let mut passages = Vec::new();
+        if self.cfg.passages && (near || from & FROM_INDEX != 0) {
+            // Align with the lower id on the `a` side, as the report lists it.
+            let (pa, pb) = if records[x as usize].info.id <= records[y as usize].info.id {
+                (px, py)
+            } else {
+                (py, px)
+            };
+            let (aa, ab) = (
+                pa.align.as_ref().expect("prepared for alignment"),
+                pb.align.as_ref().expect("prepared for alignment"),
+            );
+            let rare = |h: u64| reuse.is_rare(h);
+            passages = self
+                .aligner
+                .align(&pa.text, aa, &pb.text, ab, self.cfg.seed_words, &rare);
+        }
+        let (inter, len_x, len_y, estimate) = match sets {
+            Some(s) => s,
+            None if near || !passages.is_empty() => jaccard(px, py),
+            None => (0, 0, 0, 0.0),
+        };
+        Verified {
+            x,
+            y,
+            inter,
+            len_x,
+            len_y,
+            estimate,
+            near,
+            passages,
+        }
     }
 }
 
-/// Appends the sorted, de-duplicated word `n`-gram hashes of `hashes` to `out`.
-fn ngrams(hashes: &[u64], n: usize, out: &mut Vec<u64>) {
-    out.clear();
-    if hashes.len() >= n {
-        out.extend(hashes.windows(n).map(crate::shingle::combine));
+/// The order in which to verify the pairs `work` (indices into it): by the later of their two
+/// documents in a breadth-first walk of the pair graph, started from each unvisited document in
+/// index order. Documents that share pairs get close ranks, so a document is needed during a
+/// short stretch of the walk.
+fn walk_order(n: usize, work: &[(u32, u32, u8)]) -> Vec<u32> {
+    // The graph as adjacency lists in one array (CSR).
+    let mut degree = vec![0u32; n + 1];
+    for &(x, y, _) in work {
+        degree[x as usize] += 1;
+        degree[y as usize] += 1;
     }
-    out.sort_unstable();
-    out.dedup();
+    let mut start = vec![0usize; n + 1];
+    for d in 0..n {
+        start[d + 1] = start[d] + degree[d] as usize;
+    }
+    let mut fill = start.clone();
+    let mut adj = vec![0u32; start[n]];
+    for &(x, y, _) in work {
+        adj[fill[x as usize]] = y;
+        fill[x as usize] += 1;
+        adj[fill[y as usize]] = x;
+        fill[y as usize] += 1;
+    }
+    drop(fill);
+    let mut rank = vec![u32::MAX; n];
+    let mut next = 0u32;
+    let mut queue = std::collections::VecDeque::new();
+    for s in 0..n {
+        if rank[s] != u32::MAX || degree[s] == 0 {
+            continue;
+        }
+        rank[s] = next;
+        next += 1;
+        queue.push_back(s as u32);
+        while let Some(d) = queue.pop_front() {
+            for &e in &adj[start[d as usize]..start[d as usize + 1]] {
+                if rank[e as usize] == u32::MAX {
+                    rank[e as usize] = next;
+                    next += 1;
+                    queue.push_back(e);
+                }
+            }
+        }
+    }
+    let mut order: Vec<u32> = (0..work.len() as u32).collect();
+    order.sort_unstable_by_key(|&e| {
+        let (x, y, _) = work[e as usize];
+        let (rx, ry) = (rank[x as usize], rank[y as usize]);
+        (rx.max(ry), rx.min(ry))
+    });
+    order
+}
+
+impl FirstPass {
+    /// Keeps what the scan needs of one document.
+    fn add(&mut self, info: DocumentInfo, text: TextRef, sketch: Sketch) -> Result<()> {
+        let d = self.records.len() as u32;
+        for (b, &k) in sketch.keys.iter().enumerate() {
+            self.band_keys.push(b, k)?;
+        }
+        if let Some(postings) = &mut self.postings {
+            postings.scatter(sketch.grams.iter().map(|&h| reuse::posting(h, d)))?;
+        }
+        self.bytes += info.bytes;
+        self.records.push(Record { info, text });
+        Ok(())
+    }
+
+    /// Writes a text that cannot be read again from its input to the spool file.
+    fn spool(&mut self, text: &str) -> Result<TextRef> {
+        if self.spool.is_none() {
+            let f = match &self.temp_dir {
+                Some(d) => tempfile::tempfile_in(d),
+                None => tempfile::tempfile(),
+            }
+            .map_err(|e| Error::io("creating the spool file for unseekable input", e))?;
+            self.spool = Some((BufWriter::with_capacity(1 << 20, f), 0));
+        }
+        let (w, offset) = self.spool.as_mut().expect("created above");
+        w.write_all(text.as_bytes())
+            .map_err(|e| Error::io("writing the spool file", e))?;
+        let r = TextRef::Spool {
+            offset: *offset,
+            len: text.len() as u64,
+        };
+        *offset += text.len() as u64;
+        Ok(r)
+    }
+}
+
+impl Texts<'_> {
+    /// The text of a scanned document, read again. Its length must not have changed.
+    fn read(&self, record: &Record) -> Result<String> {
+        let text = match &record.text {
+            TextRef::Memory(k) => self.memory[*k].clone(),
+            TextRef::Input(l) => crate::corpus::read_text(self.inputs, l)?.unwrap_or_default(),
+            TextRef::Spool { offset, len } => {
+                let f = self.spool.as_ref().expect("spooled texts have a spool");
+                let mut buf = vec![0; *len as usize];
+                crate::corpus::read_exact_at(f, &mut buf, *offset)
+                    .map_err(|e| Error::io("reading the spool file", e))?;
+                String::from_utf8(buf).map_err(|e| {
+                    Error::io(
+                        "reading the spool file",
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                    )
+                })?
+            }
+        };
+        if text.len() as u64 != record.info.bytes {
+            return Err(Error::io(
+                format!(
+                    "reading document {:?} again: its text changed during the scan",
+                    record.info.id
+                ),
+                std::io::Error::from(std::io::ErrorKind::InvalidData),
+            ));
+        }
+        Ok(text)
+    }
+}
+
+/// Times the stages of a scan.
+struct StageClock {
+    last: Instant,
+    laps: Vec<StageTime>,
+}
+
+impl StageClock {
+    fn new(start: Instant) -> StageClock {
+        StageClock {
+            last: start,
+            laps: Vec::new(),
+        }
+    }
+
+    /// The stage `name` ends now.
+    fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.laps.push(StageTime {
+            stage: name.to_owned(),
+            ms: (now - self.last).as_millis() as u64,
+        });
+        self.last = now;
+    }
 }
 
 fn round4(x: f64) -> f64 {

@@ -23,6 +23,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::align::PassageKind;
@@ -281,15 +282,17 @@ fn build_cluster(occs: &[Occ], ids: &[u32], meta: &BTreeMap<String, Metadata>) -
 /// Partner id → byte ranges of one document shared with that partner.
 type Partners<'p> = BTreeMap<&'p str, Vec<(usize, usize)>>;
 
-/// Coverage of every document that shares passages. `texts` gives each document's text (by id)
-/// and `meta` its metadata.
-pub fn coverage<'a, F>(
+/// Coverage of every document that shares passages. `word_starts` gives the byte offset of each
+/// word of a document, by id ([`word_starts`] of its text; `None` when it is unknown); it is
+/// called once per document, from several threads, so the texts need not all be in memory.
+pub fn coverage<F, E>(
     pairs: &[Pair],
-    text_of: F,
     meta: &BTreeMap<String, Metadata>,
-) -> Vec<Coverage>
+    word_starts: F,
+) -> Result<Vec<Coverage>, E>
 where
-    F: Fn(&str) -> Option<&'a str>,
+    F: Fn(&str) -> Result<Option<Vec<usize>>, E> + Sync,
+    E: Send,
 {
     // doc → partner → byte ranges of this doc shared with the partner.
     let mut ranges: BTreeMap<&str, Partners> = BTreeMap::new();
@@ -309,21 +312,43 @@ where
                 .push((p.b_start, p.b_end));
         }
     }
-    let mut out = Vec::new();
-    for (doc, partners) in ranges {
-        let Some(text) = text_of(doc) else { continue };
-        let mut starts = Vec::new();
-        for_each_word(text, |s, _, _| starts.push(s));
+    let ranges: Vec<(&str, Partners)> = ranges.into_iter().collect();
+    let per_doc: Vec<Option<Coverage>> = ranges
+        .into_par_iter()
+        .map(|(doc, partners)| {
+            Ok(word_starts(doc)?.and_then(|starts| coverage_of(doc, &starts, &partners, meta)))
+        })
+        .collect::<Result<_, E>>()?;
+    let mut out: Vec<Coverage> = per_doc.into_iter().flatten().collect();
+    out.sort_by(|x, y| y.share.total_cmp(&x.share).then_with(|| x.doc.cmp(&y.doc)));
+    Ok(out)
+}
+
+/// Byte offsets of the words of `text`, in order: what [`coverage`] needs of a document.
+pub fn word_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    for_each_word(text, |s, _, _| starts.push(s));
+    starts
+}
+
+/// The coverage of one document whose words start at `starts`.
+fn coverage_of(
+    doc: &str,
+    starts: &[usize],
+    partners: &Partners,
+    meta: &BTreeMap<String, Metadata>,
+) -> Option<Coverage> {
+    {
         let words = starts.len();
         if words == 0 {
-            continue;
+            return None;
         }
-        let count = |rs: &[(usize, usize)]| -> usize { words_inside(&starts, rs) };
+        let count = |rs: &[(usize, usize)]| -> usize { words_inside(starts, rs) };
         let share = |n: usize| (n as f64 / words as f64 * 1e4).round() / 1e4;
         let all: Vec<(usize, usize)> = partners.values().flatten().copied().collect();
         let mut by_outlet_ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
         let mut by_document: Vec<CoverageShare> = Vec::new();
-        for (partner, rs) in &partners {
+        for (partner, rs) in partners {
             let n = count(rs);
             by_document.push(CoverageShare {
                 name: (*partner).to_owned(),
@@ -348,17 +373,15 @@ where
         by_document.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
         by_outlet.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
         let reused = count(&all);
-        out.push(Coverage {
+        Some(Coverage {
             doc: doc.to_owned(),
             words,
             reused_words: reused,
             share: share(reused),
             by_document,
             by_outlet,
-        });
+        })
     }
-    out.sort_by(|x, y| y.share.total_cmp(&x.share).then_with(|| x.doc.cmp(&y.doc)));
-    out
 }
 
 /// How many of the sorted word `starts` fall inside the union of the byte `ranges`: the ranges
@@ -487,7 +510,10 @@ mod tests {
         let texts: BTreeMap<&str, &str> =
             [("x", text_x), ("y", text_y), ("w", "gamma delta")].into();
         let m: BTreeMap<String, Metadata> = [("y".to_owned(), meta("B", None))].into();
-        let cov = coverage(&pairs, |d| texts.get(d).copied(), &m);
+        let cov = coverage(&pairs, &m, |d| {
+            Ok::<_, ()>(texts.get(d).map(|t| word_starts(t)))
+        })
+        .unwrap();
         let x = cov.iter().find(|c| c.doc == "x").unwrap();
         // Words 1–3 from y, 2–4 from w: four distinct words of ten.
         assert_eq!((x.words, x.reused_words, x.share), (10, 4, 0.4));

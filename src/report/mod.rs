@@ -74,6 +74,17 @@ pub struct Cluster {
     pub members: Vec<String>,
 }
 
+/// How long one stage of a scan took.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageTime {
+    /// The stage: `reading` (the first pass: parsing, tokenising, MinHash), `candidates` (LSH),
+    /// `indexing` (the passage index), `verifying` (exact Jaccard and alignment), `report`
+    /// (clusters, passage clusters and coverage).
+    pub stage: String,
+    /// Milliseconds.
+    pub ms: u64,
+}
+
 /// Counts, settings and timing of a scan.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
@@ -110,6 +121,15 @@ pub struct Stats {
     pub num_perm: usize,
     /// LSH buckets too large to pair fully, paired as stars instead.
     pub oversized_buckets: u64,
+    /// The memory budget for the large working sets, in bytes (`--max-memory`).
+    #[serde(default)]
+    pub max_memory: u64,
+    /// Bytes of working sets written to temporary files because they outgrew the budget.
+    #[serde(default)]
+    pub spilled_bytes: u64,
+    /// Wall-clock time of each stage in milliseconds, in the order they ran.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stage_ms: Vec<StageTime>,
     /// What was skipped or repaired while reading.
     pub warnings: Warnings,
 }

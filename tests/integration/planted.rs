@@ -88,7 +88,8 @@ fn near_duplicates_on_10k_articles() {
             Warnings::default(),
             Instant::now(),
             &NoProgress,
-        );
+        )
+        .unwrap();
     let reported: HashSet<(u32, u32)> = report
         .pairs
         .iter()
@@ -139,7 +140,8 @@ fn near_duplicates_on_10k_articles() {
             Warnings::default(),
             Instant::now(),
             &NoProgress,
-        );
+        )
+        .unwrap();
     let near: HashSet<(u32, u32)> = with_passages
         .pairs
         .iter()
@@ -179,12 +181,16 @@ fn passage_quality_on_planted_archive() {
         .passage_rate(0.5)
         .build()
         .collect_archive();
-    let report = ScanBuilder::new().build().unwrap().scan_documents(
-        documents(&archive),
-        Warnings::default(),
-        Instant::now(),
-        &NoProgress,
-    );
+    let report = ScanBuilder::new()
+        .build()
+        .unwrap()
+        .scan_documents(
+            documents(&archive),
+            Warnings::default(),
+            Instant::now(),
+            &NoProgress,
+        )
+        .unwrap();
     let q = reprint::quality::evaluate(&report, &archive.planted);
     let kind = |k: PlantKind| q.kinds.iter().find(|x| x.kind == k).unwrap();
     eprintln!("{q:#?}");
@@ -222,12 +228,11 @@ fn boilerplate_makes_no_passages() {
         };
         docs.push(Document::new(a.id.clone(), text));
     }
-    let report = ScanBuilder::new().build().unwrap().scan_documents(
-        docs,
-        Warnings::default(),
-        Instant::now(),
-        &NoProgress,
-    );
+    let report = ScanBuilder::new()
+        .build()
+        .unwrap()
+        .scan_documents(docs, Warnings::default(), Instant::now(), &NoProgress)
+        .unwrap();
     assert_eq!(report.pairs.len(), 1, "{:#?}", report.pairs);
     let p = &report.pairs[0].passages;
     assert_eq!(p.len(), 1);
