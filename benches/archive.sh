@@ -20,6 +20,10 @@
 #   MAX_BUSY    before each scan, wait (up to WAIT_MAX seconds, default 900) until the machine's
 #               other work, sampled over 3 s from /proc/stat, uses fewer than MAX_BUSY cores
 #               (e.g. 0.3). Unset: do not wait, only record it.
+#   MEM_LIMIT_MB  run each scan under `prlimit --as` with this many MiB of address space, so
+#               a scan that would outgrow the machine fails (recorded with its exit code)
+#               instead of taking memory from everything else on it
+#   MODES       which scans to run, of "near-duplicate passages" (the default: both)
 #   KEEP_REPORTS=1  keep the scan reports (they are large with passages; deleted by default)
 #
 # Needs: python3 (standard library only), /usr/bin/time (installed with apt-get when missing
@@ -192,6 +196,7 @@ def cmd_record(a):
         "archive_bytes": size,
         "mode": a["mode"],
         "command": a["cmd"],
+        "mem_limit_mb": int(a["mem_limit"]) if a.get("mem_limit") else None,
         "exit_code": int(a["rc"]),
         "wall_s": wall,
         **{k: v for k, v in tv.items() if k != "exit_status"},
@@ -269,6 +274,10 @@ def cmd_record(a):
             f.write("\n")
         os.replace(path + ".tmp", path)
     r = rec
+    if r["exit_code"] not in (0, 1):
+        print(f"  {r['mode']}: FAILED (exit {r['exit_code']}) after {r['wall_s']:.2f} s, "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB", file=sys.stderr)
+        return
     print(f"  {r['mode']}: {r['wall_s']:.2f} s, {r['mb_per_s']:.1f} MB/s, "
           f"peak RSS {r['peak_rss_mb']:.0f} MB, {r['cpu_cores_used']:.2f} cores used, "
           f"other work {r['other_busy_cores_during']:.2f} cores", file=sys.stderr)
@@ -295,7 +304,17 @@ def cmd_table(run_records):
         nd = r.get("near_duplicate_recall") or {}
         rc = nd.get("recall_jaccard_ge_0.5")
         budget = r["memory_budget_bytes"] / MB
-        print(f"| {r['articles']:,} | {r['archive_bytes'] / MB:,.0f} | {r['mode']} "
+        mode = r["mode"]
+        if r["exit_code"] not in (0, 1):
+            lim = f" under a {r['mem_limit_mb']:,} MiB address-space limit" if r.get("mem_limit_mb") else ""
+            mode += f" **failed: exit {r['exit_code']}{lim}**"
+        if r["exit_code"] not in (0, 1):
+            print(f"| {r['articles']:,} | {r['archive_bytes'] / MB:,.0f} | {mode} "
+                  f"| {r['wall_s']:.2f} (until it failed) | — | — | {r['peak_rss_mb']:,.0f} | — "
+                  f"| {budget:,.0f} MB | {f(r.get('cpu_cores_used'), '.2f')} "
+                  f"| {f(r.get('other_busy_cores_during'), '.2f')} | — |")
+            continue
+        print(f"| {r['articles']:,} | {r['archive_bytes'] / MB:,.0f} | {mode} "
               f"| {r['wall_s']:.2f} | {r['articles_per_s']:,.0f} | {r['mb_per_s']:.1f} "
               f"| {r['peak_rss_mb']:,.0f} | {r['rss_per_article_bytes'] / 1e3:.2f} "
               f"| {budget:,.0f} MB: {'within' if r['memory_within_budget'] else 'OVER'} "
@@ -304,7 +323,8 @@ def cmd_table(run_records):
     print()
     by_size = {}
     for r in recs:
-        by_size.setdefault(r["articles"], {})[r["mode"]] = r
+        if r["exit_code"] in (0, 1):
+            by_size.setdefault(r["articles"], {})[r["mode"]] = r
     print("| articles | with passages / near-dup only (time) | with passages / near-dup only (peak RSS) |")
     print("|---:|---:|---:|")
     for n, d in by_size.items():
@@ -402,6 +422,11 @@ wait_quiet() {
 version=$("$REPRINT" --version 2>/dev/null | awk '{print $NF}')
 threads=()
 [[ -n ${THREADS:-} ]] && threads=(--threads "$THREADS")
+limit=()
+if [[ -n ${MEM_LIMIT_MB:-} ]]; then
+    command -v prlimit >/dev/null || { say "MEM_LIMIT_MB needs prlimit (util-linux)"; exit 1; }
+    limit=(prlimit --as=$((MEM_LIMIT_MB * 1024 * 1024)) --)
+fi
 
 for n in "${SIZES[@]}"; do
     archive="$BENCH_DIR/archive-$n-s$SEED.jsonl"
@@ -416,7 +441,9 @@ for n in "${SIZES[@]}"; do
     say "exact Jaccard of the planted pairs ($n articles)"
     py jaccard "$archive" "$truth" "$jcache"
 
-    for mode in near-duplicate passages; do
+    for mode in ${MODES:-near-duplicate passages}; do
+        [[ $mode == near-duplicate || $mode == passages ]] \
+            || { say "MODES: unknown mode $mode (near-duplicate, passages)"; exit 2; }
         report="$BENCH_DIR/report-$n-$mode.json"
         timefile="$BENCH_DIR/time-$n-$mode.txt"
         evalfile=""
@@ -429,7 +456,7 @@ for n in "${SIZES[@]}"; do
         j0=$(py jiffies)
         t0=$(date +%s%N)
         rc=0
-        /usr/bin/time -v -o "$timefile" "$REPRINT" "${args[@]}" || rc=$?
+        /usr/bin/time -v -o "$timefile" "${limit[@]}" "$REPRINT" "${args[@]}" || rc=$?
         t1=$(date +%s%N)
         j1=$(py jiffies)
         if [[ $rc -ne 0 && $rc -ne 1 ]]; then
@@ -443,7 +470,8 @@ for n in "${SIZES[@]}"; do
             cmd="reprint ${args[*]}" rc="$rc" timefile="$timefile" report="$report" \
             wall="$(python3 -c "print(($t1 - $t0) / 1e9)")" jiffies0="$j0" jiffies1="$j1" \
             load="$load" busy_before="$busy" bin="$REPRINT" version="$version" \
-            jcache="$jcache" evalfile="$evalfile" results="$RESULTS" run_records="$RUN_RECORDS"
+            jcache="$jcache" evalfile="$evalfile" results="$RESULTS" run_records="$RUN_RECORDS" \
+            mem_limit="${MEM_LIMIT_MB:-}"
         [[ ${KEEP_REPORTS:-0} == 1 ]] || rm -f "$report"
     done
 done

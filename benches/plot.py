@@ -27,6 +27,7 @@ MODES = [  # (mode in results.json, legend label, colour, target MB/s)
     ("passages", "scan (with passages)", "#d62728", 80.0),
 ]
 GREY = "#888888"
+HALO = "stroke='white' stroke-width='2.5' stroke-linejoin='round' paint-order='stroke'"
 FONT = "font-family='DejaVu Sans, Helvetica, Arial, sans-serif'"
 
 
@@ -37,7 +38,6 @@ def load(path: str, run: str | None, commit: str | None) -> dict:
         recs = [r for r in recs if r.get("run_id") == run]
     if commit:
         recs = [r for r in recs if r.get("git_commit", "").startswith(commit)]
-    recs = [r for r in recs if r.get("exit_code") in (0, 1)]
     latest: dict[tuple[int, str], dict] = {}
     for r in recs:  # records are appended in time order: the last one wins
         latest[(r["articles"], r["mode"])] = r
@@ -85,7 +85,7 @@ class Panel:
         return self.y0 + self.h - (math.log10(y) - self.ly[0]) / (self.ly[1] - self.ly[0]) * self.h
 
 
-def panel_svg(p: Panel, xticks, yticks, title, ylabel, series, refs) -> list[str]:
+def panel_svg(p: Panel, xticks, yticks, title, ylabel, series, refs, failed) -> list[str]:
     out = [f"<rect x='{p.x0}' y='{p.y0}' width='{p.w}' height='{p.h}' fill='white' "
            f"stroke='#333' stroke-width='1'/>"]
     for t in xticks:
@@ -118,9 +118,10 @@ def panel_svg(p: Panel, xticks, yticks, title, ylabel, series, refs) -> list[str
         d = " ".join(f"{p.px(x):.1f},{p.py(y):.1f}" for x, y in pts)
         out.append(f"<polyline points='{d}' fill='none' stroke='{colour}' stroke-width='1.2' "
                    f"stroke-dasharray='5 4' clip-path='url(#clip{p.x0})'/>")
-        x, y = pts[-1]
-        out.append(f"<text x='{p.px(x) - 4:.1f}' y='{p.py(y) - 6:.1f}' font-size='10' "
-                   f"text-anchor='end' fill='{colour}' {FONT}>{escape(label)}</text>")
+        # Label the line a little right of the panel's middle, just under it.
+        x, y = min(pts, key=lambda q: abs(p.px(q[0]) - (p.x0 + 0.62 * p.w)))
+        out.append(f"<text x='{p.px(x):.1f}' y='{p.py(y) + 13:.1f}' font-size='10' "
+                   f"text-anchor='start' fill='{colour}' {HALO} {FONT}>{escape(label)}</text>")
     for pts, colour in series:
         d = " ".join(f"{p.px(x):.1f},{p.py(y):.1f}" for x, y in pts)
         out.append(f"<polyline points='{d}' fill='none' stroke='{colour}' stroke-width='2.2'/>")
@@ -128,10 +129,15 @@ def panel_svg(p: Panel, xticks, yticks, title, ylabel, series, refs) -> list[str
             out.append(f"<circle cx='{p.px(x):.1f}' cy='{p.py(y):.1f}' r='4' fill='{colour}'/>")
             lab = f"{y:.2f}" if y < 10 else f"{y:.1f}" if y < 100 else f"{y:,.0f}"
             last = i == len(pts) - 1 and len(pts) > 1
-            out.append(f"<text x='{p.px(x) + (-7 if last else 7):.1f}' y='{p.py(y) - 7:.1f}' "
-                       f"font-size='10' font-weight='bold' text-anchor='{'end' if last else 'start'}' "
-                       f"stroke='white' stroke-width='3' paint-order='stroke' "
-                       f"fill='{colour}' {FONT}>{lab}</text>")
+            # Above-right of the point; above-left for the last one (the panel's right edge).
+            out.append(f"<text x='{p.px(x) + (-8 if last else 7):.1f}' y='{p.py(y) - 7:.1f}' "
+                       f"font-size='11' text-anchor='{'end' if last else 'start'}' "
+                       f"{HALO} fill='{colour}' {FONT}>{lab}</text>")
+    for x, y, colour, label in failed:
+        cx, cy, r = p.px(x), p.py(y), 5
+        out.append(f"<path d='M{cx - r:.1f},{cy - r:.1f} L{cx + r:.1f},{cy + r:.1f} "
+                   f"M{cx - r:.1f},{cy + r:.1f} L{cx + r:.1f},{cy - r:.1f}' stroke='{colour}' "
+                   f"stroke-width='2.2'/>")
     return out
 
 
@@ -148,32 +154,49 @@ def main() -> int:
         print(f"plot.py: no usable records in {args.results}", file=sys.stderr)
         return 1
     sizes = sorted({n for n, _ in latest})
-    bytes_of = {n: r["archive_bytes"] for (n, _), r in latest.items()}
+    ok = {k: r for k, r in latest.items() if r.get("exit_code") in (0, 1)}
+    bad = {k: r for k, r in latest.items() if r.get("exit_code") not in (0, 1)}
+    bytes_per_article = (sum(r["archive_bytes"] for r in latest.values())
+                         / sum(r["articles"] for r in latest.values()))
 
     time_series, mem_series, times, mems = [], [], [], []
+    failed_t, failed_m = [], []
     for mode, _, colour, _ in MODES:
-        pts_t = [(n, latest[(n, mode)]["wall_s"]) for n in sizes if (n, mode) in latest]
-        pts_m = [(n, latest[(n, mode)]["peak_rss_bytes"] / 1e6) for n in sizes if (n, mode) in latest]
+        pts_t = [(n, ok[(n, mode)]["wall_s"]) for n in sizes if (n, mode) in ok]
+        pts_m = [(n, ok[(n, mode)]["peak_rss_bytes"] / 1e6) for n in sizes if (n, mode) in ok]
         if pts_t:
             time_series.append((pts_t, colour))
             mem_series.append((pts_m, colour))
             times += [y for _, y in pts_t]
             mems += [y for _, y in pts_m]
-    time_refs = [([(n, bytes_of[n] / 1e6 / mbps) for n in sizes], GREY, f"{mbps:g} MB/s")
-                 for mode, _, _, mbps in MODES if any(m == mode for _, m in latest)]
-    mem_refs = [([(n, (1500 * n + 300e6) / 1e6) for n in sizes], GREY,
+        for n in sizes:
+            r = bad.get((n, mode))
+            if r is None:
+                continue
+            cap = f": {r['mem_limit_mb'] / 1024:g} GiB cap" if r.get("mem_limit_mb") else ""
+            label = f"{n:,} articles, {mode}, aborted (exit {r['exit_code']}{cap})"
+            failed_t.append((n, r["wall_s"], colour, label))
+            failed_m.append((n, r["peak_rss_bytes"] / 1e6, colour, label))
+            times.append(r["wall_s"])
+            mems.append(r["peak_rss_bytes"] / 1e6)
+    lo_n, hi_n = min(sizes), max(sizes)
+    if lo_n == hi_n:
+        lo_n, hi_n = lo_n / 2, hi_n * 2
+    # Targets, as smooth curves over the plotted range.
+    grid = [lo_n * (hi_n / lo_n) ** (i / 40) for i in range(41)]
+    time_refs = [([(n, n * bytes_per_article / 1e6 / mbps) for n in grid], GREY,
+                  f"{mbps:g} MB/s") for mode, _, _, mbps in MODES
+                 if any(m == mode for _, m in latest)]
+    mem_refs = [([(n, (1500 * n + 300e6) / 1e6) for n in grid], GREY,
                  "1.5 KB/article + 300 MB")]
     times += [y for pts, _, _ in time_refs for _, y in pts]
     mems += [y for pts, _, _ in mem_refs for _, y in pts]
 
-    lo_n, hi_n = min(sizes), max(sizes)
-    if lo_n == hi_n:
-        lo_n, hi_n = lo_n / 2, hi_n * 2
     xticks, x0, x1 = log_ticks(lo_n, hi_n)
     tt, t0, t1 = log_ticks(min(times), max(times))
     mt, m0, m1 = log_ticks(min(mems), max(mems))
 
-    W, H = 960, 470
+    W, H = 960, 490
     pw, ph = 360, 300
     p1 = Panel(90, 60, pw, ph, (x0, x1), (t0, t1))
     p2 = Panel(90 + pw + 130, 60, pw, ph, (x0, x1), (m0, m1))
@@ -183,15 +206,15 @@ def main() -> int:
     machine = first["machine"]
     subtitle = (f"reprint at {', '.join(commits)} on {machine['cpu_model']}, {machine['nproc']} cores"
                 f" (shared); one run per point; synthetic archives ≈ "
-                f"{bytes_of[sizes[-1]] / sizes[-1] / 1e3:.1f} KB/article")
+                f"{bytes_per_article / 1e3:.1f} KB/article")
 
     svg = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{W}' height='{H}' "
            f"viewBox='0 0 {W} {H}'>",
            f"<rect width='{W}' height='{H}' fill='white'/>"]
     svg += panel_svg(p1, xticks, tt, "Wall time", "wall time (s, log scale)", time_series,
-                     time_refs)
+                     time_refs, failed_t)
     svg += panel_svg(p2, xticks, mt, "Peak memory", "peak RSS (MB, log scale)", mem_series,
-                     mem_refs)
+                     mem_refs, failed_m)
     # Legend, below the panels.
     ly = 60 + ph + 62
     lx = 90
@@ -205,6 +228,16 @@ def main() -> int:
     svg.append(f"<line x1='{lx}' y1='{ly}' x2='{lx + 28}' y2='{ly}' stroke='{GREY}' "
                f"stroke-width='1.2' stroke-dasharray='5 4'/>")
     svg.append(f"<text x='{lx + 36}' y='{ly + 4}' font-size='12' {FONT}>target</text>")
+    if failed_t:
+        # One legend line for the runs that did not complete (drawn as × where they stopped).
+        labels = sorted({lab for _, _, _, lab in failed_t})
+        ly += 22
+        cx = 90 + 14
+        svg.append(f"<path d='M{cx - 5},{ly - 5} L{cx + 5},{ly + 5} M{cx - 5},{ly + 5} "
+                   f"L{cx + 5},{ly - 5}' stroke='#333' stroke-width='2.2'/>")
+        svg.append(f"<text x='{90 + 36}' y='{ly + 4}' font-size='12' {FONT}>"
+                   f"{escape('scan did not complete: ' + '; '.join(labels))}, plotted where it "
+                   f"stopped</text>")
     svg.append(f"<text x='{W / 2}' y='{H - 12}' font-size='11' fill='#555' text-anchor='middle' "
                f"{FONT}>{escape(subtitle)}</text>")
     svg.append("</svg>")
@@ -212,7 +245,8 @@ def main() -> int:
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output, "w") as f:
         f.write("\n".join(svg) + "\n")
-    print(f"plot.py: wrote {args.output} ({len(latest)} points, sizes {sizes})", file=sys.stderr)
+    print(f"plot.py: wrote {args.output} ({len(ok)} points, {len(bad)} failed runs, "
+          f"sizes {sizes})", file=sys.stderr)
     return 0
 
 
