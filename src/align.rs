@@ -302,6 +302,14 @@ impl AlignDoc {
         }
     }
 
+    /// The half-open range of the words that start within bytes `start..end` of the text.
+    pub fn word_range(&self, start: usize, end: usize) -> (usize, usize) {
+        (
+            self.spans.partition_point(|s| s.0 < start),
+            self.spans.partition_point(|s| s.0 < end),
+        )
+    }
+
     /// Number of tokens (words).
     pub fn words(&self) -> usize {
         self.spans.len()

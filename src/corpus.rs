@@ -194,7 +194,7 @@ pub enum Location {
 /// Ids are checked for uniqueness across all inputs. `sink` may return an error to stop early.
 pub fn read_inputs<F>(inputs: &[PathBuf], options: &ReadOptions, mut sink: F) -> Result<Warnings>
 where
-    F: FnMut(Document) -> Result<()>,
+    F: FnMut(Document) -> Result<()> + Send,
 {
     read_inputs_with(inputs, options, |_| (), |d, _, ()| sink(d))
 }
@@ -215,7 +215,9 @@ pub fn read_all(inputs: &[PathBuf], options: &ReadOptions) -> Result<(Vec<Docume
 /// of a batch are parsed in parallel, and `map` runs on each good document right there, while
 /// its text is hot in the cache. Then, one at a time and in input order, ids are checked for
 /// uniqueness, warnings are counted and `sink` gets the document, its [`Location`] and what
-/// `map` made of it. The result is the same whatever the number of threads.
+/// `map` made of it. Reading, parsing and accepting overlap: while one batch is parsed, the
+/// one before is accepted and the one after is read. The result is the same whatever the
+/// number of threads.
 pub fn read_inputs_with<T, M, S>(
     inputs: &[PathBuf],
     options: &ReadOptions,
@@ -225,7 +227,7 @@ pub fn read_inputs_with<T, M, S>(
 where
     T: Send,
     M: Fn(&Document) -> T + Sync,
-    S: FnMut(Document, Location, T) -> Result<()>,
+    S: FnMut(Document, Location, T) -> Result<()> + Send,
 {
     let mut reader = Reader {
         options,
@@ -483,12 +485,69 @@ struct Reader<'a> {
     seen: HashMap<String, String>,
 }
 
+/// One JSON Lines batch: a buffer of lines and where each one is.
+struct LineBatch {
+    buf: Vec<u8>,
+    refs: Vec<LineRef>,
+}
+
+/// Runs a three-stage pipeline over batches: while the thread pool parses batch `k + 1` and,
+/// beside it, `accept` takes the results of batch `k` in order, the calling thread reads batch
+/// `k + 2`. Errors surface in input order: a batch's read error only after the batches before
+/// it were accepted.
+fn pipeline<B, R, N, P, A>(mut next: N, parse: P, mut accept: A) -> Result<()>
+where
+    B: Send,
+    R: Send,
+    N: FnMut() -> Result<Option<B>>,
+    P: Fn(B) -> R + Sync,
+    A: FnMut(R) -> Result<()> + Send,
+{
+    let mut upcoming = next();
+    let mut parsed: Option<R> = None;
+    loop {
+        let batch = match upcoming {
+            Ok(b) => b,
+            Err(e) => {
+                if let Some(r) = parsed.take() {
+                    accept(r)?;
+                }
+                return Err(e);
+            }
+        };
+        if batch.is_none() && parsed.is_none() {
+            return Ok(());
+        }
+        let previous = parsed.take();
+        let fetch_more = batch.is_some();
+        let mut new_parsed = None;
+        let mut accepted = Ok(());
+        let mut read_ahead = Ok(None);
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| {
+                let (p, a) = rayon::join(
+                    || batch.map(&parse),
+                    || previous.map_or(Ok(()), &mut accept),
+                );
+                new_parsed = p;
+                accepted = a;
+            });
+            if fetch_more {
+                read_ahead = next();
+            }
+        });
+        accepted?;
+        parsed = new_parsed;
+        upcoming = read_ahead;
+    }
+}
+
 impl Reader<'_> {
     fn read_input<T, M, S>(&mut self, k: u32, input: &Path, map: &M, sink: &mut S) -> Result<()>
     where
         T: Send,
         M: Fn(&Document) -> T + Sync,
-        S: FnMut(Document, Location, T) -> Result<()>,
+        S: FnMut(Document, Location, T) -> Result<()> + Send,
     {
         if is_jsonl(input) {
             return self.read_jsonl(k, input, map, sink);
@@ -497,74 +556,74 @@ impl Reader<'_> {
             path: input.to_path_buf(),
             source,
         })?;
-        if !meta.is_dir() {
-            let id = input.to_string_lossy().into_owned();
-            return self.read_files(vec![(input.to_path_buf(), id)], map, sink);
-        }
-        let walker = walkdir::WalkDir::new(input).sort_by_file_name();
-        let mut batch = Vec::new();
-        for entry in walker {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(input).to_path_buf();
-                let source = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
-                Error::Read { path, source }
-            })?;
-            let path = entry.path();
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !entry.file_type().is_file() || !matches!(ext, "txt" | "md") {
-                continue;
+        let mut walker = if meta.is_dir() {
+            Some(walkdir::WalkDir::new(input).sort_by_file_name().into_iter())
+        } else {
+            None
+        };
+        let mut single =
+            (!meta.is_dir()).then(|| (input.to_path_buf(), input.to_string_lossy().into_owned()));
+        let next = || -> Result<Option<Vec<(PathBuf, String)>>> {
+            let mut batch = Vec::new();
+            if let Some(one) = single.take() {
+                batch.push(one);
             }
-            let rel = path.strip_prefix(input).unwrap_or(path);
-            let id = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            batch.push((path.to_path_buf(), id));
-            if batch.len() == BATCH_FILES {
-                self.read_files(std::mem::take(&mut batch), map, sink)?;
+            let Some(walker) = walker.as_mut() else {
+                return Ok((!batch.is_empty()).then_some(batch));
+            };
+            for entry in walker.by_ref() {
+                let entry = entry.map_err(|e| {
+                    let path = e.path().unwrap_or(input).to_path_buf();
+                    let source = e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
+                    Error::Read { path, source }
+                })?;
+                let path = entry.path();
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if !entry.file_type().is_file() || !matches!(ext, "txt" | "md") {
+                    continue;
+                }
+                let rel = path.strip_prefix(input).unwrap_or(path);
+                let id = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                batch.push((path.to_path_buf(), id));
+                if batch.len() == BATCH_FILES {
+                    break;
+                }
             }
-        }
-        self.read_files(batch, map, sink)
-    }
-
-    /// Reads a batch of text files in parallel, then accepts them in order.
-    fn read_files<T, M, S>(
-        &mut self,
-        files: Vec<(PathBuf, String)>,
-        map: &M,
-        sink: &mut S,
-    ) -> Result<()>
-    where
-        T: Send,
-        M: Fn(&Document) -> T + Sync,
-        S: FnMut(Document, Location, T) -> Result<()>,
-    {
+            Ok((!batch.is_empty()).then_some(batch))
+        };
         let max = self.options.max_document_bytes;
-        let parsed: Vec<(PathBuf, Result<Parsed>, Option<T>)> = files
-            .into_par_iter()
-            .map(|(path, id)| {
-                let p = parse_text_file(&path, id, max);
-                let t = match &p {
-                    Ok(Parsed::Doc(d, _)) if has_word(&d.text) => Some(map(d)),
-                    _ => None,
-                };
-                (path, p, t)
-            })
-            .collect();
-        for (path, p, t) in parsed {
-            self.accept(p?, Location::File(path), t, sink)?;
-        }
-        Ok(())
+        let parse = |files: Vec<(PathBuf, String)>| -> Vec<(PathBuf, Result<Parsed>, Option<T>)> {
+            files
+                .into_par_iter()
+                .map(|(path, id)| {
+                    let p = parse_text_file(&path, id, max);
+                    let t = match &p {
+                        Ok(Parsed::Doc(d, _)) if has_word(&d.text) => Some(map(d)),
+                        _ => None,
+                    };
+                    (path, p, t)
+                })
+                .collect()
+        };
+        pipeline(next, parse, |parsed| {
+            for (path, p, t) in parsed {
+                self.accept(p?, Location::File(path), t, sink)?;
+            }
+            Ok(())
+        })
     }
 
     fn read_jsonl<T, M, S>(&mut self, k: u32, path: &Path, map: &M, sink: &mut S) -> Result<()>
     where
         T: Send,
         M: Fn(&Document) -> T + Sync,
-        S: FnMut(Document, Location, T) -> Result<()>,
+        S: FnMut(Document, Location, T) -> Result<()> + Send,
     {
         let name = path.display().to_string();
         let read_err = |source| Error::Read {
@@ -583,17 +642,19 @@ impl Reader<'_> {
             raw
         };
         let mut lines = BufReader::with_capacity(1 << 20, raw);
-        let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
-        let mut refs: Vec<LineRef> = Vec::new();
         let mut line_no = 0u64;
         let mut offset = 0u64;
-        loop {
-            let start = buf.len();
-            let n = lines.read_until(b'\n', &mut buf).map_err(read_err)?;
-            if n > 0 {
+        let next = || -> Result<Option<LineBatch>> {
+            let mut buf: Vec<u8> = Vec::with_capacity(BATCH_BYTES + (64 << 10));
+            let mut refs: Vec<LineRef> = Vec::new();
+            loop {
+                let start = buf.len();
+                let n = lines.read_until(b'\n', &mut buf).map_err(read_err)?;
+                if n == 0 {
+                    return Ok((!refs.is_empty()).then_some(LineBatch { buf, refs }));
+                }
                 line_no += 1;
-                let line = &buf[start..];
-                if line.iter().all(u8::is_ascii_whitespace) {
+                if buf[start..].iter().all(u8::is_ascii_whitespace) {
                     buf.truncate(start);
                 } else {
                     let mut end = buf.len();
@@ -608,75 +669,56 @@ impl Reader<'_> {
                     });
                 }
                 offset += n as u64;
+                if buf.len() >= BATCH_BYTES {
+                    return Ok(Some(LineBatch { buf, refs }));
+                }
             }
-            if (n == 0 && !refs.is_empty()) || buf.len() >= BATCH_BYTES {
-                self.parse_lines(k, path, &name, seekable, &buf, &refs, map, sink)?;
-                buf.clear();
-                refs.clear();
-            }
-            if n == 0 {
-                return Ok(());
-            }
-        }
-    }
-
-    /// Parses a batch of lines in parallel, then accepts them in order.
-    #[allow(clippy::too_many_arguments)]
-    fn parse_lines<T, M, S>(
-        &mut self,
-        k: u32,
-        path: &Path,
-        name: &str,
-        seekable: bool,
-        buf: &[u8],
-        refs: &[LineRef],
-        map: &M,
-        sink: &mut S,
-    ) -> Result<()>
-    where
-        T: Send,
-        M: Fn(&Document) -> T + Sync,
-        S: FnMut(Document, Location, T) -> Result<()>,
-    {
+        };
         let max = self.options.max_document_bytes;
-        let parsed: Vec<(Parsed, Option<T>)> = refs
-            .par_iter()
-            .map(|r| {
-                let origin = format!("{name}:{}", r.line_no);
-                let p = parse_line(&buf[r.start..r.end], max, &origin);
-                let t = match &p {
-                    Parsed::Doc(d, _) if has_word(&d.text) => Some(map(d)),
-                    _ => None,
+        let parse = |batch: LineBatch| -> (Vec<LineRef>, Vec<(Parsed, Option<T>)>) {
+            let parsed = batch
+                .refs
+                .par_iter()
+                .map(|r| {
+                    let origin = format!("{name}:{}", r.line_no);
+                    let p = parse_line(&batch.buf[r.start..r.end], max, &origin);
+                    let t = match &p {
+                        Parsed::Doc(d, _) if has_word(&d.text) => Some(map(d)),
+                        _ => None,
+                    };
+                    (p, t)
+                })
+                .collect();
+            (batch.refs, parsed)
+        };
+        pipeline(next, parse, |(refs, parsed)| {
+            for (r, (p, t)) in refs.iter().zip(parsed) {
+                if let Parsed::Bad(message) = p {
+                    if !self.options.skip_bad_lines {
+                        return Err(Error::BadLine {
+                            path: path.to_path_buf(),
+                            line: r.line_no,
+                            message,
+                        });
+                    }
+                    self.warnings.bad_lines += 1;
+                    self.warnings
+                        .note(format!("{name}:{}: {message}, skipped", r.line_no));
+                    continue;
+                }
+                let location = if seekable {
+                    Location::JsonLine {
+                        input: k,
+                        offset: r.offset,
+                        len: (r.end - r.start) as u32,
+                    }
+                } else {
+                    Location::Stream
                 };
-                (p, t)
-            })
-            .collect();
-        for (r, (p, t)) in refs.iter().zip(parsed) {
-            if let Parsed::Bad(message) = p {
-                if !self.options.skip_bad_lines {
-                    return Err(Error::BadLine {
-                        path: path.to_path_buf(),
-                        line: r.line_no,
-                        message,
-                    });
-                }
-                self.warnings.bad_lines += 1;
-                self.warnings
-                    .note(format!("{name}:{}: {message}, skipped", r.line_no));
-                continue;
+                self.accept(p, location, t, sink)?;
             }
-            let location = if seekable {
-                Location::JsonLine {
-                    input: k,
-                    offset: r.offset,
-                    len: (r.end - r.start) as u32,
-                }
-            } else {
-                Location::Stream
-            };
-            self.accept(p, location, t, sink)?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn count(&mut self, kind: WarnKind, message: String) {

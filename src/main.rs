@@ -13,6 +13,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use reprint::report::{html, json, terminal};
+
+/// mimalloc: the aligner and the parser allocate many small, short-lived buffers from every
+/// thread, where it is measurably faster than the system allocator (see docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use reprint::{
     AlignDoc, AlignerBuilder, Passage, Progress, ReadOptions, Report, ScanBuilder, Shingling,
 };

@@ -17,8 +17,7 @@
 //!    above the threshold) and, when it came from the n-gram index or is a near-duplicate, its
 //!    passages ([`crate::align`]). Then the block's texts are dropped.
 //! 4. Near-duplicate pairs are clustered ([`crate::cluster`]), passages are grouped and coverage
-//!    is counted ([`crate::spread`], which reads the texts of documents with passages once
-//!    more).
+//!    is counted ([`crate::spread`], from the word ranges the aligner found).
 //! 5. Everything is sorted: the report is byte-identical whatever the number of threads or the
 //!    memory budget.
 //!
@@ -43,6 +42,7 @@ use crate::report::{Cluster, DocumentInfo, Pair, Report, StageTime, Stats};
 use crate::reuse::{self, ReuseCandidates};
 use crate::shingle::{combine, intersection_size, word_shingles, Shingler, Shingling};
 use crate::spill::Streams;
+use crate::spread::PairWords;
 use crate::tokenize::{tokenize, Token};
 use crate::{Error, Result};
 
@@ -303,6 +303,8 @@ struct Verified {
     estimate: f64,
     near: bool,
     passages: Vec<Passage>,
+    /// Word counts and the passages' word ranges, for coverage.
+    words: PairWords,
 }
 
 /// Candidate flags: found by LSH, found by the n-gram index.
@@ -602,7 +604,7 @@ impl Scanner {
             .map(|v| (v.x, v.y))
             .collect();
         let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
-        let mut out_pairs: Vec<Pair> = verified
+        let mut out_pairs: Vec<(Pair, PairWords)> = verified
             .into_iter()
             .filter(|v| v.near || !v.passages.is_empty())
             .map(|v| {
@@ -614,9 +616,7 @@ impl Scanner {
                 } else {
                     (v.y, v.x, cy, cx)
                 };
-                let mut ps = v.passages;
-                ps.sort_by_key(|p| (p.a_start, p.b_start));
-                Pair {
+                let pair = Pair {
                     a: id(a).to_owned(),
                     b: id(b).to_owned(),
                     jaccard: round4(ratio(inter, union)),
@@ -624,11 +624,12 @@ impl Scanner {
                     containment_a: round4(ca),
                     containment_b: round4(cb),
                     near_duplicate: v.near,
-                    passages: ps,
-                }
+                    passages: v.passages,
+                };
+                (pair, v.words)
             })
             .collect();
-        out_pairs.sort_by(|p, q| {
+        out_pairs.sort_by(|(p, _), (q, _)| {
             let words = |p: &Pair| p.passages.iter().map(|x| x.matched).sum::<usize>();
             q.near_duplicate
                 .cmp(&p.near_duplicate)
@@ -646,32 +647,24 @@ impl Scanner {
             })
             .collect();
 
+        let (out_pairs, pair_words): (Vec<Pair>, Vec<PairWords>) = out_pairs.into_iter().unzip();
+
         // Passage clusters and coverage, from the documents that have passages.
-        let index: BTreeMap<&str, usize> = out_pairs
-            .iter()
-            .filter(|p| !p.passages.is_empty())
-            .flat_map(|p| [p.a.as_str(), p.b.as_str()])
-            .collect::<BTreeSet<&str>>()
-            .into_iter()
-            .map(|d| (d, 0))
-            .collect();
-        let mut index = index;
-        for (i, r) in records.iter().enumerate() {
-            if let Some(slot) = index.get_mut(r.info.id.as_str()) {
-                *slot = i;
-            }
-        }
-        let meta: BTreeMap<String, Metadata> = index
-            .iter()
-            .map(|(d, &i)| ((*d).to_owned(), records[i].info.meta.clone()))
-            .collect();
+        let meta: BTreeMap<String, Metadata> = {
+            let involved: BTreeSet<&str> = out_pairs
+                .iter()
+                .filter(|p| !p.passages.is_empty())
+                .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+                .collect();
+            records
+                .iter()
+                .filter(|r| involved.contains(r.info.id.as_str()))
+                .map(|r| (r.info.id.clone(), r.info.meta.clone()))
+                .collect()
+        };
         let passage_clusters = crate::spread::passage_clusters(&out_pairs, &meta);
-        progress.stage("coverage", None);
-        let coverage = crate::spread::coverage(&out_pairs, &meta, |d| match index.get(d) {
-            None => Ok(None),
-            Some(&i) => Ok(Some(crate::spread::word_starts(&texts.read(&records[i])?))),
-        })?;
-        drop(index);
+        let coverage = crate::spread::coverage_from_words(&out_pairs, &pair_words, &meta);
+        drop(pair_words);
         clock.lap("report");
 
         let stats = Stats {
@@ -822,6 +815,7 @@ impl Scanner {
             near = union > 0 && inter as f64 / union as f64 >= self.cfg.threshold;
         }
         let mut passages = Vec::new();
+        let mut words = PairWords::default();
         if self.cfg.passages && (near || from & FROM_INDEX != 0) {
             // Align with the lower id on the `a` side, as the report lists it.
             let (pa, pb) = if records[x as usize].info.id <= records[y as usize].info.id {
@@ -837,6 +831,20 @@ impl Scanner {
             passages = self
                 .aligner
                 .align(&pa.text, aa, &pb.text, ab, self.cfg.seed_words, &rare);
+            passages.sort_by_key(|p| (p.a_start, p.b_start));
+            words = PairWords {
+                a_words: aa.words(),
+                b_words: ab.words(),
+                ranges: passages
+                    .iter()
+                    .map(|p| {
+                        (
+                            aa.word_range(p.a_start, p.a_end),
+                            ab.word_range(p.b_start, p.b_end),
+                        )
+                    })
+                    .collect(),
+            };
         }
         let (inter, len_x, len_y, estimate) = match sets {
             Some(s) => s,
@@ -852,6 +860,7 @@ impl Scanner {
             estimate,
             near,
             passages,
+            words,
         }
     }
 }

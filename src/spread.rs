@@ -316,7 +316,10 @@ where
     let per_doc: Vec<Option<Coverage>> = ranges
         .into_par_iter()
         .map(|(doc, partners)| {
-            Ok(word_starts(doc)?.and_then(|starts| coverage_of(doc, &starts, &partners, meta)))
+            Ok(word_starts(doc)?.and_then(|starts| {
+                let count = |rs: &[(usize, usize)]| words_inside(&starts, rs);
+                coverage_of(doc, starts.len(), &count, &partners, meta)
+            }))
         })
         .collect::<Result<_, E>>()?;
     let mut out: Vec<Coverage> = per_doc.into_iter().flatten().collect();
@@ -331,19 +334,62 @@ pub fn word_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// The coverage of one document whose words start at `starts`.
+/// What [`coverage_from_words`] needs of one reported pair, beside its passages: each side's
+/// number of words and each passage's words on each side, as half-open word-index ranges.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PairWords {
+    /// Words of document `a`.
+    pub a_words: usize,
+    /// Words of document `b`.
+    pub b_words: usize,
+    /// Per passage, in the order of the pair's passages: its word range in `a`, then in `b`.
+    pub ranges: Vec<((usize, usize), (usize, usize))>,
+}
+
+/// [`coverage`] from word ranges the aligner already found (`words[i]` belongs to
+/// `pairs[i]`): no text is read.
+pub fn coverage_from_words(
+    pairs: &[Pair],
+    words: &[PairWords],
+    meta: &BTreeMap<String, Metadata>,
+) -> Vec<Coverage> {
+    // doc → (its words, partner → word ranges of this doc shared with the partner).
+    let mut per: BTreeMap<&str, (usize, Partners)> = BTreeMap::new();
+    for (pair, w) in pairs.iter().zip(words) {
+        for &(ra, rb) in &w.ranges {
+            let a = per
+                .entry(&pair.a)
+                .or_insert_with(|| (w.a_words, Partners::new()));
+            a.1.entry(&pair.b).or_default().push(ra);
+            let b = per
+                .entry(&pair.b)
+                .or_insert_with(|| (w.b_words, Partners::new()));
+            b.1.entry(&pair.a).or_default().push(rb);
+        }
+    }
+    let mut out: Vec<Coverage> = per
+        .into_iter()
+        .filter_map(|(doc, (words, partners))| {
+            coverage_of(doc, words, &merged_len, &partners, meta)
+        })
+        .collect();
+    out.sort_by(|x, y| y.share.total_cmp(&x.share).then_with(|| x.doc.cmp(&y.doc)));
+    out
+}
+
+/// The coverage of one document of `words` words; `count` says how many words a set of its
+/// ranges covers (the ranges are in bytes or in words, as `count` understands them).
 fn coverage_of(
     doc: &str,
-    starts: &[usize],
+    words: usize,
+    count: &dyn Fn(&[(usize, usize)]) -> usize,
     partners: &Partners,
     meta: &BTreeMap<String, Metadata>,
 ) -> Option<Coverage> {
     {
-        let words = starts.len();
         if words == 0 {
             return None;
         }
-        let count = |rs: &[(usize, usize)]| -> usize { words_inside(starts, rs) };
         let share = |n: usize| (n as f64 / words as f64 * 1e4).round() / 1e4;
         let all: Vec<(usize, usize)> = partners.values().flatten().copied().collect();
         let mut by_outlet_ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
@@ -384,9 +430,8 @@ fn coverage_of(
     }
 }
 
-/// How many of the sorted word `starts` fall inside the union of the byte `ranges`: the ranges
-/// are sorted and merged, then one walk over both lists.
-fn words_inside(starts: &[usize], ranges: &[(usize, usize)]) -> usize {
+/// The union of half-open `ranges`, sorted and merged.
+fn merge(ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let mut rs = ranges.to_vec();
     rs.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(rs.len());
@@ -396,6 +441,18 @@ fn words_inside(starts: &[usize], ranges: &[(usize, usize)]) -> usize {
             _ => merged.push((a, b)),
         }
     }
+    merged
+}
+
+/// How many positions the union of half-open `ranges` covers.
+fn merged_len(ranges: &[(usize, usize)]) -> usize {
+    merge(ranges).iter().map(|(a, b)| b - a).sum()
+}
+
+/// How many of the sorted word `starts` fall inside the union of the byte `ranges`: the ranges
+/// are sorted and merged, then one walk over both lists.
+fn words_inside(starts: &[usize], ranges: &[(usize, usize)]) -> usize {
+    let merged = merge(ranges);
     let mut n = 0;
     let mut k = 0;
     for &s in starts {
@@ -521,5 +578,37 @@ mod tests {
         assert_eq!(x.by_document[0].words, 3);
         assert_eq!(x.by_outlet.len(), 1);
         assert_eq!(x.by_outlet[0].name, "B");
+    }
+
+    #[test]
+    fn word_ranges_give_the_same_coverage_as_texts() {
+        let texts: BTreeMap<&str, &str> = [
+            ("x", "one two three four five six seven eight nine ten"),
+            ("y", "alpha one two three beta"),
+            ("w", "gamma delta"),
+        ]
+        .into();
+        let pairs = vec![
+            pair("x", "y", vec![passage((0, 13, ""), (6, 19, ""))]),
+            pair("w", "x", vec![passage((0, 5, ""), (4, 18, ""))]),
+        ];
+        let words = vec![
+            PairWords {
+                a_words: 10,
+                b_words: 5,
+                ranges: vec![((0, 3), (1, 4))],
+            },
+            PairWords {
+                a_words: 2,
+                b_words: 10,
+                ranges: vec![((0, 1), (1, 4))],
+            },
+        ];
+        let m: BTreeMap<String, Metadata> = [("y".to_owned(), meta("B", None))].into();
+        let from_texts = coverage(&pairs, &m, |d| {
+            Ok::<_, ()>(texts.get(d).map(|t| word_starts(t)))
+        })
+        .unwrap();
+        assert_eq!(coverage_from_words(&pairs, &words, &m), from_texts);
     }
 }
