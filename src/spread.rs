@@ -377,12 +377,15 @@ pub fn coverage_from_words(
     out
 }
 
+/// Counts the words a set of ranges of one document covers.
+type WordCounter<'c> = dyn Fn(&[(usize, usize)]) -> usize + 'c;
+
 /// The coverage of one document of `words` words; `count` says how many words a set of its
 /// ranges covers (the ranges are in bytes or in words, as `count` understands them).
 fn coverage_of(
     doc: &str,
     words: usize,
-    count: &dyn Fn(&[(usize, usize)]) -> usize,
+    count: &WordCounter,
     partners: &Partners,
     meta: &BTreeMap<String, Metadata>,
 ) -> Option<Coverage> {
