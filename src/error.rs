@@ -2,7 +2,9 @@
 //!
 //! Every fallible function in `reprint` returns [`Result`]. Each variant carries the context a
 //! user needs to fix the problem: which file, which line, which id. Underlying I/O and JSON
-//! errors stay reachable through [`std::error::Error::source`].
+//! errors are reachable through [`std::error::Error::source`] and are not repeated in the
+//! message, so printing the chain (`reprint: data.jsonl: No such file or directory`) says each
+//! thing once.
 
 use std::path::PathBuf;
 
@@ -14,7 +16,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// A path could not be opened, listed or read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Read {
         /// The path that failed.
         path: PathBuf,
@@ -23,7 +25,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// Output could not be written.
-    #[error("writing {}: {source}", path.display())]
+    #[error("writing {}", path.display())]
     Write {
         /// Where the output was going (`-` for standard output).
         path: PathBuf,
@@ -55,7 +57,7 @@ pub enum Error {
     #[error("invalid setting: {0}")]
     Config(String),
     /// Any other I/O failure, with a sentence of context.
-    #[error("{context}: {source}")]
+    #[error("{context}")]
     Io {
         /// What was being done.
         context: String,

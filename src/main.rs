@@ -208,6 +208,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// A byte count for people: `512 MiB`, `3.2 GiB`.
+fn human_bytes(n: u64) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < units.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} bytes")
+    } else if v < 10.0 {
+        format!("{v:.1} {}", units[u])
+    } else {
+        format!("{v:.0} {}", units[u])
+    }
+}
+
 /// Parses a size: a number of bytes with an optional K, M or G suffix (powers of 1024).
 fn parse_size(s: &str) -> Result<usize, String> {
     let t = s.trim();
@@ -250,36 +268,59 @@ fn use_color(choice: Color, to_file: bool) -> bool {
     }
 }
 
-/// A progress bar on standard error.
-struct Bar(ProgressBar);
+/// A progress bar on standard error. While reading, it counts bytes of input (with an ETA
+/// when the input's size is known) and articles per second.
+struct Bar {
+    bar: ProgressBar,
+    docs: std::sync::atomic::AtomicU64,
+    start: std::time::Instant,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        Bar {
+            bar: ProgressBar::new_spinner(),
+            docs: std::sync::atomic::AtomicU64::new(0),
+            start: std::time::Instant::now(),
+        }
+    }
+}
 
 impl Progress for Bar {
     fn stage(&self, name: &str, total: Option<u64>) {
-        self.0.reset();
+        self.bar.reset();
+        let template = match (name, total) {
+            ("reading", Some(_)) => {
+                "{msg:>10} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta}) {prefix}"
+            }
+            ("reading", None) => "{msg:>10} {spinner} {bytes} ({bytes_per_sec}) {prefix}",
+            (_, Some(_)) => "{msg:>10} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
+            (_, None) => "{msg:>10} {spinner} {pos} ({per_sec})",
+        };
         match total {
-            Some(t) => {
-                self.0.set_length(t);
-                self.0.set_style(
-                    ProgressStyle::with_template(
-                        "{msg:>10} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
-                    )
-                    .expect("valid template")
-                    .progress_chars("=> "),
-                );
-            }
-            None => {
-                self.0.unset_length();
-                self.0.set_style(
-                    ProgressStyle::with_template("{msg:>10} {spinner} {pos} ({per_sec})")
-                        .expect("valid template"),
-                );
-            }
+            Some(t) => self.bar.set_length(t),
+            None => self.bar.unset_length(),
         }
-        self.0.set_message(name.to_owned());
+        self.bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        self.bar.set_message(name.to_owned());
     }
 
     fn advance(&self, n: u64) {
-        self.0.inc(n);
+        self.bar.inc(n);
+    }
+
+    fn documents(&self, n: u64) {
+        use std::sync::atomic::Ordering;
+        let done = self.docs.fetch_add(n, Ordering::Relaxed) + n;
+        if done % 1000 < n {
+            let rate = done as f64 / self.start.elapsed().as_secs_f64().max(1e-3);
+            self.bar
+                .set_prefix(format!("{done} articles, {rate:.0} articles/s"));
+        }
     }
 }
 
@@ -321,13 +362,25 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
     let scanner = builder.build()?;
     let show_bar = !args.quiet && io::stderr().is_terminal();
     let report = if show_bar {
-        let bar = Bar(ProgressBar::new_spinner());
+        let bar = Bar::new();
         let r = scanner.scan_paths(&args.paths, &bar);
-        bar.0.finish_and_clear();
+        bar.bar.finish_and_clear();
         r?
     } else {
         scanner.scan_paths(&args.paths, &reprint::NoProgress)?
     };
+    // The table shows the warnings; any other output gets them on standard error.
+    if args.format != Format::Table || args.output.is_some() {
+        let mut err = io::stderr().lock();
+        terminal::write_warnings(&report.stats.warnings, &mut err).context("writing warnings")?;
+    }
+    if report.stats.spilled_bytes > 0 && !args.quiet {
+        eprintln!(
+            "reprint: the working sets outgrew --max-memory {}: {} spilled to temporary files",
+            human_bytes(args.max_memory as u64),
+            human_bytes(report.stats.spilled_bytes)
+        );
+    }
     let color = use_color(args.color, args.output.is_some());
     let format = args.format;
     let html_opts = html::HtmlOptions::new();

@@ -1,5 +1,6 @@
 //! The one integration-test binary (`autotests = false`): a module per area.
 
+mod archive;
 mod bad_input;
 mod cli;
 mod html;

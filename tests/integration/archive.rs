@@ -1,0 +1,146 @@
+//! Large-archive behaviour: bounded memory with spilling, re-reading texts from every kind of
+//! input, warnings and errors on standard error.
+
+use std::io::Write;
+
+use predicates::prelude::*;
+
+use crate::util::{reprint, write};
+
+/// A synthetic archive with planted near-duplicates and passages, and its path.
+fn archive(dir: &std::path::Path, articles: usize) -> std::path::PathBuf {
+    let path = dir.join("archive.jsonl");
+    reprint()
+        .args(["synth", "--articles", &articles.to_string(), "--seed", "7"])
+        .arg("-o")
+        .arg(&path)
+        .assert()
+        .success();
+    path
+}
+
+/// A scan's JSON report without the fields that may differ between runs (timings, spilling).
+fn scan(args: &[&str], input: &std::path::Path) -> (serde_json::Value, String) {
+    let out = reprint()
+        .arg("scan")
+        .arg(input)
+        .args(args)
+        .args(["--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats = v["stats"].as_object_mut().unwrap();
+    for k in ["elapsed_ms", "stage_ms", "spilled_bytes", "max_memory"] {
+        stats.remove(k);
+    }
+    (v, String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn a_tiny_memory_budget_spills_and_gives_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = archive(dir.path(), 1500);
+    let (roomy, _) = scan(&[], &input);
+    let out = reprint()
+        .arg("scan")
+        .arg(&input)
+        .args(["--max-memory", "64K", "--format", "json", "-o"])
+        .arg(dir.path().join("tight.json"))
+        .args(["--temp-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("spilled to temporary files"), "{stderr}");
+    let mut tight: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("tight.json")).unwrap()).unwrap();
+    assert!(tight["stats"]["spilled_bytes"].as_u64().unwrap() > 0);
+    let stats = tight["stats"].as_object_mut().unwrap();
+    for k in ["elapsed_ms", "stage_ms", "spilled_bytes", "max_memory"] {
+        stats.remove(k);
+    }
+    assert!(roomy["pairs"].as_array().unwrap().len() > 10);
+    assert_eq!(roomy, tight);
+    // The temporary files are gone.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+}
+
+#[test]
+fn stdin_and_gzip_texts_are_spooled_and_give_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = archive(dir.path(), 600);
+    let (from_file, _) = scan(&[], &input);
+    assert!(from_file["stats"]["passages"].as_u64().unwrap() > 0);
+
+    let bytes = std::fs::read(&input).unwrap();
+    let out = reprint()
+        .args(["scan", "-", "--format", "json", "--quiet"])
+        .write_stdin(bytes.clone())
+        .output()
+        .unwrap();
+    let mut from_stdin: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gz_path = dir.path().join("archive.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&bytes).unwrap();
+    std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
+    let (from_gz, _) = scan(&[], &gz_path);
+    let stats = from_stdin["stats"].as_object_mut().unwrap();
+    for k in ["elapsed_ms", "stage_ms", "spilled_bytes", "max_memory"] {
+        stats.remove(k);
+    }
+    assert_eq!(from_file["pairs"], from_stdin["pairs"]);
+    assert_eq!(from_file["pairs"], from_gz["pairs"]);
+    assert_eq!(from_file["coverage"], from_gz["coverage"]);
+}
+
+#[test]
+fn warnings_reach_stderr_when_the_report_goes_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bin.txt", b"abc\0def");
+    write(dir.path(), "latin1.txt", b"caf\xe9 au lait, and more words");
+    reprint()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "json", "--quiet"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("1 invalid UTF-8").and(predicate::str::contains(
+                "bin.txt: binary file (NUL byte), skipped",
+            )),
+        );
+}
+
+#[test]
+fn an_error_names_its_cause_once() {
+    let out = reprint()
+        .args(["scan", "--quiet", "/no/such/archive.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("/no/such/archive.jsonl"), "{stderr}");
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+}
+
+#[test]
+fn memory_sizes_are_checked() {
+    reprint()
+        .args(["scan", "--max-memory", "lots", "x.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value 'lots' for '--max-memory",
+        ));
+}
