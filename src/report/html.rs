@@ -588,7 +588,21 @@ impl<W: Write> Page<'_, W> {
                     )
                 )?;
             }
-            writeln!(self.out, "</ul></td></tr>")?;
+            write!(self.out, "</ul>")?;
+            if !c.by_outlet.is_empty() {
+                write!(self.out, "<p class=\"outlets\">By outlet: ")?;
+                for (i, o) in c.by_outlet.iter().take(MAX_PARTNERS).enumerate() {
+                    if i > 0 {
+                        write!(self.out, ", ")?;
+                    }
+                    write!(self.out, "{} {}", Esc(&o.name), pct(o.share))?;
+                }
+                if c.by_outlet.len() > MAX_PARTNERS {
+                    write!(self.out, ", and {} more", c.by_outlet.len() - MAX_PARTNERS)?;
+                }
+                write!(self.out, "</p>")?;
+            }
+            writeln!(self.out, "</td></tr>")?;
         }
         writeln!(self.out, "</tbody></table></div>")?;
         self.more(report.coverage.len(), shown, "coverage rows")?;
@@ -627,11 +641,21 @@ impl<W: Write> Page<'_, W> {
         for (n, c) in report.passage_clusters[..shown].iter().enumerate() {
             write!(
                 self.out,
-                "<article class=\"pc\" id=\"pc-{}\">\n<header><h3>Cluster {}</h3>\
-                 <span class=\"pill\">{}</span><span class=\"pill\">{}</span>",
+                "<article class=\"pc\" id=\"pc-{}\">\n<header><h3>Cluster {}</h3>",
                 n + 1,
                 n + 1,
-                count(c.outlets, "outlet", "outlets"),
+            )?;
+            // Without outlets in the input each document is its own outlet: show documents only.
+            if c.members.iter().any(|m| m.outlet.is_some()) {
+                write!(
+                    self.out,
+                    "<span class=\"pill\">{}</span>",
+                    count(c.outlets, "outlet", "outlets")
+                )?;
+            }
+            write!(
+                self.out,
+                "<span class=\"pill\">{}</span>",
                 count(c.documents, "document", "documents")
             )?;
             match &c.source {

@@ -52,6 +52,32 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Writes the warnings counted while reading, if any: the counts, then the first messages
+/// (`file:line: what`). The table includes them; the CLI also writes them to standard error
+/// when the report goes elsewhere.
+pub fn write_warnings<W: Write>(w: &crate::corpus::Warnings, mut out: W) -> io::Result<()> {
+    if w.total() == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "warnings: {} invalid UTF-8, {} empty, {} binary, {} too large, {} bad lines, {} bad dates",
+        w.invalid_utf8, w.empty, w.binary, w.too_large, w.bad_lines, w.bad_dates
+    )?;
+    for m in &w.messages {
+        writeln!(out, "  {m}")?;
+    }
+    let shown = w.messages.len() as u64;
+    if w.total() > shown {
+        writeln!(
+            out,
+            "  … and {} more (counted in stats.warnings)",
+            w.total() - shown
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes the scan report.
 pub fn write_report<W: Write>(
     report: &Report,
@@ -91,17 +117,7 @@ pub fn write_report<W: Write>(
         s.elapsed_ms,
         st.dim.render_reset()
     )?;
-    let w = &s.warnings;
-    if w.total() > 0 {
-        writeln!(
-            out,
-            "warnings: {} invalid UTF-8, {} empty, {} binary, {} too large, {} bad lines, {} bad dates",
-            w.invalid_utf8, w.empty, w.binary, w.too_large, w.bad_lines, w.bad_dates
-        )?;
-        for m in &w.messages {
-            writeln!(out, "  {m}")?;
-        }
-    }
+    write_warnings(&s.warnings, &mut out)?;
 
     write_spread(&mut out, report, &st)?;
 
@@ -197,13 +213,14 @@ fn write_spread<W: Write>(out: &mut W, report: &Report, st: &Styles) -> io::Resu
                 Some(s) => format!("likely source {s}"),
                 None => format!("source unknown: {}", c.source_reason),
             };
-            writeln!(
-                out,
-                "  {}. {} outlets, {} documents, {source}",
-                k + 1,
-                c.outlets,
-                c.documents
-            )?;
+            // Without outlets in the input, each document counts as its own outlet: say only
+            // documents then.
+            let carriers = if c.members.iter().any(|m| m.outlet.is_some()) {
+                format!("{} outlets, {} documents", c.outlets, c.documents)
+            } else {
+                format!("{} documents", c.documents)
+            };
+            writeln!(out, "  {}. {carriers}, {source}", k + 1)?;
             writeln!(out, "     \"{}\"", clip(&c.text, 110))?;
             let members: Vec<String> = c
                 .members
@@ -239,9 +256,20 @@ fn write_spread<W: Write>(out: &mut W, report: &Report, st: &Styles) -> io::Resu
                 .take(3)
                 .map(|p| format!("{} {:.0}%", p.name, p.share * 100.0))
                 .collect();
+            let outlets: Vec<String> = c
+                .by_outlet
+                .iter()
+                .take(3)
+                .map(|p| format!("{} {:.0}%", p.name, p.share * 100.0))
+                .collect();
+            let by_outlet = if outlets.is_empty() {
+                String::new()
+            } else {
+                format!("; outlets: {}", outlets.join(", "))
+            };
             writeln!(
                 out,
-                "  {:>5.1}%  {}  ({} of {} words; {})",
+                "  {:>5.1}%  {}  ({} of {} words; {}{by_outlet})",
                 c.share * 100.0,
                 c.doc,
                 c.reused_words,
