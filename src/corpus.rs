@@ -233,6 +233,7 @@ where
         options,
         warnings: Warnings::default(),
         seen: HashMap::new(),
+        names: inputs.iter().map(|p| p.display().to_string()).collect(),
     };
     for (k, input) in inputs.iter().enumerate() {
         reader.read_input(k as u32, input, &map, &mut sink)?;
@@ -478,11 +479,19 @@ struct LineRef {
     end: usize,
 }
 
+/// Where an id was first seen: a line of an input, or (for text files) the file.
+enum FirstSeen {
+    Line { input: u32, line: u64 },
+    File(Box<str>),
+}
+
 struct Reader<'a> {
     options: &'a ReadOptions,
     warnings: Warnings,
-    /// id → where it was first seen.
-    seen: HashMap<String, String>,
+    /// id → where it was first seen. Compact: a million JSON lines cost no origin strings.
+    seen: HashMap<String, FirstSeen>,
+    /// The inputs as displayed, for messages.
+    names: Vec<String>,
 }
 
 /// One JSON Lines batch: a buffer of lines and where each one is.
@@ -613,7 +622,7 @@ impl Reader<'_> {
         };
         pipeline(next, parse, |parsed| {
             for (path, p, t) in parsed {
-                self.accept(p?, Location::File(path), t, sink)?;
+                self.accept(p?, Location::File(path), None, t, sink)?;
             }
             Ok(())
         })
@@ -715,7 +724,7 @@ impl Reader<'_> {
                 } else {
                     Location::Stream
                 };
-                self.accept(p, location, t, sink)?;
+                self.accept(p, location, Some((k, r.line_no)), t, sink)?;
             }
             Ok(())
         })
@@ -737,6 +746,7 @@ impl Reader<'_> {
         &mut self,
         parsed: Parsed,
         location: Location,
+        line: Option<(u32, u64)>,
         mapped: Option<T>,
         sink: &mut S,
     ) -> Result<()>
@@ -752,13 +762,23 @@ impl Reader<'_> {
             Parsed::Bad(_) => unreachable!("bad lines are handled by the caller"),
         };
         if let Some(first) = self.seen.get(&doc.id) {
+            let first = match first {
+                FirstSeen::Line { input, line } => {
+                    format!("{}:{line}", self.names[*input as usize])
+                }
+                FirstSeen::File(path) => path.to_string(),
+            };
             return Err(Error::DuplicateId {
                 id: doc.id,
-                first: first.clone(),
+                first,
                 second: doc.origin,
             });
         }
-        self.seen.insert(doc.id.clone(), doc.origin.clone());
+        let first = match line {
+            Some((input, line)) => FirstSeen::Line { input, line },
+            None => FirstSeen::File(doc.origin.as_str().into()),
+        };
+        self.seen.insert(doc.id.clone(), first);
         for (kind, message) in notes {
             self.count(kind, message);
         }

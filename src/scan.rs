@@ -482,7 +482,14 @@ impl Scanner {
             (true, _) | (false, Shingling::Chars(_)) => text,
             (false, Shingling::Words(_)) => String::new(),
         };
-        let size = text.len() * 11 + hashes.len() * 8 + 256;
+        // What it will hold, roughly: the text; per word its span, hashes, alignment unit and
+        // seed n-gram (about 80 bytes a word, 15 a byte of text); the shingle set and
+        // signature once computed.
+        let size = if self.cfg.passages {
+            text.len() * 16
+        } else {
+            hashes.len() * 24 + text.len()
+        } + 1024;
         Prepared {
             text,
             align,
@@ -1014,4 +1021,113 @@ impl StageClock {
 
 fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(texts: &[&str]) -> Vec<Document> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(format!("d{i}"), *t))
+            .collect()
+    }
+
+    fn scan(builder: &ScanBuilder, texts: &[&str]) -> Report {
+        builder
+            .build()
+            .unwrap()
+            .scan_documents(
+                docs(texts),
+                Warnings::default(),
+                Instant::now(),
+                &NoProgress,
+            )
+            .unwrap()
+    }
+
+    const STORY: &str = "The harbour authority said on Monday that the northern pier would close \
+        for repairs until the end of the summer season, and that ferries would use the old \
+        terminal instead while engineers replace the rotten timber piles under the deck.";
+
+    #[test]
+    fn walk_order_visits_every_pair_once_and_keeps_neighbours_close() {
+        // Two components: a path 0-1-2-3 and a pair 4-5, listed out of order.
+        let work = [(2, 3, 1), (4, 5, 2), (0, 1, 1), (1, 2, 2)];
+        let order = walk_order(6, &work);
+        let mut seen = order.clone();
+        seen.sort_unstable();
+        assert_eq!(seen, [0, 1, 2, 3]);
+        // The path comes first (it holds document 0), in walk order, then the pair.
+        let pairs: Vec<(u32, u32)> = order
+            .iter()
+            .map(|&e| (work[e as usize].0, work[e as usize].1))
+            .collect();
+        assert_eq!(pairs, [(0, 1), (1, 2), (2, 3), (4, 5)]);
+        assert_eq!(walk_order(3, &[]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn near_duplicates_are_verified_exactly() {
+        let edited = STORY.replace("Monday", "Tuesday");
+        let r = scan(
+            ScanBuilder::new().passages(false),
+            &[
+                STORY,
+                &edited,
+                "An unrelated note about mountain weather and snow.",
+            ],
+        );
+        assert_eq!(r.pairs.len(), 1);
+        let p = &r.pairs[0];
+        assert!(
+            p.near_duplicate && p.jaccard >= 0.5 && p.jaccard < 1.0,
+            "{p:?}"
+        );
+        assert!(p.passages.is_empty());
+        assert_eq!(r.clusters.len(), 1);
+        assert_eq!(r.stats.documents, 3);
+        assert_eq!(r.stats.spilled_bytes, 0);
+    }
+
+    #[test]
+    fn a_pair_found_only_through_passages_still_has_its_jaccard() {
+        let a = format!("Markets fell sharply in early trading today. {STORY}");
+        let b = format!(
+            "In other news, the city council approved a new budget for the schools, the parks \
+             and the libraries after a long debate that went on past midnight. {STORY} The \
+             council will meet again next month to discuss the transport plan and the new \
+             cycling lanes along the river, which residents have long asked for."
+        );
+        let r = scan(&ScanBuilder::new(), &[&a, &b]);
+        assert_eq!(r.pairs.len(), 1);
+        let p = &r.pairs[0];
+        assert!(!p.near_duplicate);
+        assert!(p.jaccard > 0.0 && p.jaccard < 0.5, "{p:?}");
+        assert_eq!(p.passages.len(), 1);
+        assert_eq!(r.coverage.len(), 2);
+    }
+
+    #[test]
+    fn the_memory_budget_changes_nothing_but_where_values_wait() {
+        let archive = crate::synth::ArchiveBuilder::new()
+            .articles(300)
+            .seed(3)
+            .build()
+            .collect_archive();
+        let refs: Vec<&str> = archive.articles.iter().map(|a| a.text.as_str()).collect();
+        let mut roomy = scan(&ScanBuilder::new(), &refs);
+        let mut tight = scan(ScanBuilder::new().max_memory(0), &refs);
+        assert!(tight.stats.spilled_bytes > 0);
+        for r in [&mut roomy, &mut tight] {
+            r.stats.elapsed_ms = 0;
+            r.stats.stage_ms.clear();
+            r.stats.spilled_bytes = 0;
+            r.stats.max_memory = 0;
+        }
+        assert!(!roomy.pairs.is_empty());
+        assert_eq!(roomy, tight);
+    }
 }

@@ -411,3 +411,30 @@ pub fn write_quality<W: Write>(q: &crate::quality::Quality, mut out: W) -> io::R
         o.detections, q.sibling_detections
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Warnings;
+
+    #[test]
+    fn warnings_list_counts_messages_and_the_rest() {
+        let mut out = Vec::new();
+        write_warnings(&Warnings::default(), &mut out).unwrap();
+        assert!(out.is_empty());
+        let w = Warnings {
+            binary: 2,
+            empty: 23,
+            messages: vec!["a.txt: binary file (NUL byte), skipped".into()],
+            ..Warnings::default()
+        };
+        write_warnings(&w, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("warnings: 0 invalid UTF-8, 23 empty, 2 binary"),
+            "{text}"
+        );
+        assert!(text.contains("  a.txt: binary file"), "{text}");
+        assert!(text.contains("… and 24 more"), "{text}");
+    }
+}

@@ -129,6 +129,29 @@ fn near_duplicates_on_10k_articles() {
         "the archive should plant many near-duplicates"
     );
     assert!(recall >= 0.99, "recall {recall}");
+    // The command line, reading the same archive from a JSON Lines file, reports the same
+    // pairs: it is held to the same recall and precision.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.jsonl");
+    let lines: String = docs
+        .iter()
+        .map(|d| serde_json::json!({"id": d.id, "text": d.text}).to_string() + "\n")
+        .collect();
+    std::fs::write(&path, lines).unwrap();
+    let cli = crate::util::scan_json(&[path.to_str().unwrap(), "--no-passages"]);
+    let from_cli: HashSet<(u32, u32)> = cli["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let (a, b) = (
+                index[p["a"].as_str().unwrap()],
+                index[p["b"].as_str().unwrap()],
+            );
+            (a.min(b), a.max(b))
+        })
+        .collect();
+    assert_eq!(from_cli, reported);
     // With passages on (the default), pairs that only share passages are reported too, but the
     // near-duplicate verdicts are exactly the same.
     let with_passages = ScanBuilder::new()
