@@ -40,6 +40,24 @@ fn tokenize_shingle(c: &mut Criterion) {
     g.finish();
 }
 
+fn tokenize(c: &mut Criterion) {
+    let texts = corpus(500);
+    let mut g = c.benchmark_group("tokenize");
+    g.throughput(Throughput::Bytes(bytes(&texts)));
+    g.bench_function("words", |b| {
+        let mut tokens = Vec::new();
+        b.iter(|| {
+            let mut n = 0;
+            for t in &texts {
+                reprint::tokenize::tokenize(t, &mut tokens);
+                n += tokens.len();
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
 fn minhash(c: &mut Criterion) {
     let texts = corpus(500);
     let mut sh = Shingler::new(Shingling::Words(5));
@@ -114,5 +132,12 @@ fn alignment(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, tokenize_shingle, minhash, banding, alignment);
+criterion_group!(
+    benches,
+    tokenize,
+    tokenize_shingle,
+    minhash,
+    banding,
+    alignment
+);
 criterion_main!(benches);
