@@ -76,3 +76,31 @@ impl Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn the_cause_is_in_the_chain_not_in_the_message() {
+        let e = Error::Read {
+            path: "archive.jsonl".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(e.to_string(), "archive.jsonl");
+        assert_eq!(e.source().unwrap().to_string(), "entity not found");
+        let e = Error::io(
+            "reading the spool file",
+            std::io::Error::other("disk on fire"),
+        );
+        assert_eq!(e.to_string(), "reading the spool file");
+        assert_eq!(e.source().unwrap().to_string(), "disk on fire");
+        let e = Error::BadLine {
+            path: "a.jsonl".into(),
+            line: 7,
+            message: "malformed JSON line: EOF".into(),
+        };
+        assert_eq!(e.to_string(), "a.jsonl:7: malformed JSON line: EOF");
+    }
+}
