@@ -250,31 +250,28 @@ fn write_spread<W: Write>(out: &mut W, report: &Report, st: &Styles) -> io::Resu
             st.head.render_reset()
         )?;
         for c in report.coverage.iter().take(TOP) {
-            let partners: Vec<String> = c
-                .by_document
-                .iter()
-                .take(3)
-                .map(|p| format!("{} {:.0}%", p.name, p.share * 100.0))
-                .collect();
-            let outlets: Vec<String> = c
-                .by_outlet
-                .iter()
-                .take(3)
-                .map(|p| format!("{} {:.0}%", p.name, p.share * 100.0))
-                .collect();
-            let by_outlet = if outlets.is_empty() {
+            // The three largest shares, as `name 12%`.
+            let top = |shares: &[crate::spread::CoverageShare]| -> String {
+                shares
+                    .iter()
+                    .take(3)
+                    .map(|p| format!("{} {:.0}%", p.name, p.share * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let partners = top(&c.by_document);
+            let by_outlet = if c.by_outlet.is_empty() {
                 String::new()
             } else {
-                format!("; outlets: {}", outlets.join(", "))
+                format!("; outlets: {}", top(&c.by_outlet))
             };
             writeln!(
                 out,
-                "  {:>5.1}%  {}  ({} of {} words; {}{by_outlet})",
+                "  {:>5.1}%  {}  ({} of {} words; {partners}{by_outlet})",
                 c.share * 100.0,
                 c.doc,
                 c.reused_words,
                 c.words,
-                partners.join(", ")
             )?;
         }
     }
