@@ -77,6 +77,16 @@ fn a_tiny_memory_budget_spills_and_gives_the_same_report() {
 }
 
 #[test]
+fn one_thread_or_two_give_the_same_report_on_an_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = archive(dir.path(), 1200);
+    let (one, _) = scan(&["--threads", "1"], &input);
+    let (two, _) = scan(&["--threads", "2"], &input);
+    assert!(one["stats"]["passages"].as_u64().unwrap() > 0);
+    assert_eq!(one, two);
+}
+
+#[test]
 fn stdin_and_gzip_texts_are_spooled_and_give_the_same_report() {
     let dir = tempfile::tempdir().unwrap();
     let input = archive(dir.path(), 600);

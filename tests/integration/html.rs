@@ -254,6 +254,53 @@ fn seeds_report_in_a_real_browser() {
 }
 
 #[test]
+fn seeds_report_reads_with_javascript_off() {
+    let Some(bin) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let html = scan_html(&seeds(), &page);
+    // Everything a reader needs is in the page as served, which is what a browser with
+    // JavaScript off shows: the sections, the clusters, the coverage bars and both texts of
+    // every pair with their passages marked; nothing is hidden until a script reveals it.
+    // (Headless Chromium here runs page scripts even under --blink-settings=scriptEnabled=false
+    // or --disable-javascript for screenshots and --dump-dom, so the served page is checked.)
+    for needle in [
+        "<h2>Summary",
+        "<h2>Coverage",
+        "<h2>Passage clusters",
+        "id=\"pc-1\"",
+        "class=\"bar\"",
+        "id=\"pair-1\"",
+    ] {
+        assert!(
+            html.contains(needle),
+            "{needle} missing from the static page"
+        );
+    }
+    let hidden_tags: Vec<&str> = html
+        .split('<')
+        .filter_map(|t| t.split('>').next())
+        .filter(|tag| {
+            tag.split_whitespace()
+                .skip(1)
+                .any(|attr| attr == "hidden" || attr.starts_with("hidden="))
+        })
+        .collect();
+    assert!(
+        hidden_tags.is_empty(),
+        "hidden until a script runs: {hidden_tags:?}"
+    );
+    assert!(!html.contains("<noscript"));
+    // The script adds the filter boxes and sorting, and no content: the browser's DOM with
+    // scripts on has exactly the marks of the static page.
+    let marks = html.matches("<mark class=\"passage ").count();
+    assert!(marks > 0);
+    let on = run_chromium(&bin, &page, &["--dump-dom".to_owned()]);
+    assert_quiet_console(&on);
+    assert_eq!(on.stdout.matches("<mark class=\"passage ").count(), marks);
+}
+
+#[test]
 fn hostile_report_in_a_real_browser() {
     let Some(bin) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
