@@ -353,9 +353,10 @@ impl Scanner {
                     l => TextRef::Input(l),
                 };
                 progress.documents(1);
-                if let TextRef::Input(Location::JsonLine { len, .. }) = &text {
-                    progress.advance(*len as u64 + 1);
-                }
+                progress.advance(match &text {
+                    TextRef::Input(Location::JsonLine { len, .. }) => *len as u64 + 1,
+                    _ => doc.text.len() as u64,
+                });
                 let info = DocumentInfo {
                     bytes: doc.text.len() as u64,
                     id: doc.id,
