@@ -644,7 +644,11 @@ impl Reader<'_> {
         } else {
             Box::new(File::open(path).map_err(read_err)?)
         };
-        let seekable = name != "-" && !name.ends_with(".gz");
+        // Only a regular file can be read again at an offset; a pipe (`-`, a named pipe) or a
+        // gzip stream is spooled by the caller instead.
+        let seekable = name != "-"
+            && !name.ends_with(".gz")
+            && std::fs::metadata(path).is_ok_and(|m| m.is_file());
         let raw: Box<dyn Read> = if name.ends_with(".gz") {
             Box::new(flate2::read::MultiGzDecoder::new(raw))
         } else {

@@ -154,3 +154,33 @@ fn memory_sizes_are_checked() {
             "invalid value 'lots' for '--max-memory",
         ));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_read_once_and_spooled() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = archive(dir.path(), 300);
+    let (from_file, _) = scan(&[], &input);
+    let fifo = dir.path().join("pipe.jsonl");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let writer = {
+        let (input, fifo) = (input.clone(), fifo.clone());
+        std::thread::spawn(move || {
+            let bytes = std::fs::read(input).unwrap();
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(fifo)
+                .unwrap()
+                .write_all(&bytes)
+                .unwrap();
+        })
+    };
+    let (from_pipe, _) = scan(&[], &fifo);
+    writer.join().unwrap();
+    assert!(from_file["stats"]["passages"].as_u64().unwrap() > 0);
+    assert_eq!(from_file["pairs"], from_pipe["pairs"]);
+}
