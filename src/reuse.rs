@@ -4,17 +4,21 @@
 //! Article-level MinHash misses two articles that share one quote: their Jaccard stays near 0.
 //! This stage finds such pairs in near-linear time.
 //!
-//! 1. Every document contributes its distinct word n-grams (`seed_words`, default 4, hashed as in
-//!    [`crate::shingle`]) as `(hash, document)` postings.
-//! 2. The postings are sorted (in parallel), so equal n-grams are adjacent. The length of a run
-//!    is the n-gram's document frequency (df).
+//! 1. Every document contributes its word n-grams (`seed_words`, default 4, hashed as in
+//!    [`crate::shingle`]) as 8-byte postings ([`posting`]): the hash's top 8 bits pick one of
+//!    [`PARTITIONS`] partitions, and 32 more bits ([`gram_id`]) sit beside the document number.
+//! 2. Each partition's postings are sorted on their own (the scan keeps them in
+//!    [`crate::spill`] streams until then), so equal n-grams are adjacent. The number of
+//!    distinct documents in a run is the n-gram's document frequency (df).
 //! 3. An n-gram with `df > max_df` (default 50) is boilerplate or a stock phrase ("share this
 //!    article", "the president of the united states") and is dropped: it creates no candidates,
 //!    and the aligner will not accept a passage made only of such n-grams. Capping df also caps
 //!    the pairs one run can create at `max_df²/2`, so the cost stays linear in the corpus.
-//! 4. Every remaining run pairs up its documents; a pair's count is the number of rare n-grams
-//!    the two share. Pairs sharing at least `min_shared` (default 2) become candidates. A verbatim
-//!    8-word passage shares five 4-grams; a lightly reworded one usually two or more.
+//! 4. Every remaining run pairs up its documents, one piece of evidence per shared n-gram
+//!    ([`partition_pairs`]); the evidence is regrouped by first document
+//!    ([`pair_partition`]) and counted ([`count_pairs`]). Pairs sharing at least `min_shared`
+//!    (default 2) rare n-grams become candidates. A verbatim 8-word passage shares five 4-grams;
+//!    a lightly reworded one usually two or more.
 //!
 //! Why this rather than MinHash + LSH over passage windows: windows multiply the number of
 //! signatures by the number of windows per article, and a short quote inside a long window
@@ -27,6 +31,15 @@ use rayon::prelude::*;
 /// The n-gram hash space is split into this many partitions (by the hash's top 8 bits), so the
 /// index can be built and read back one partition at a time (see [`crate::spill`]).
 pub const PARTITIONS: usize = 256;
+
+/// Pair evidence is counted in this many partitions (by the first document), so it too can
+/// wait in temporary files (see [`count_pairs`]).
+pub const PAIR_PARTITIONS: usize = 64;
+
+/// The partition of one piece of pair evidence (`a << 32 | b`, from [`partition_pairs`]).
+pub fn pair_partition(packed: u64) -> usize {
+    (packed >> 32) as usize % PAIR_PARTITIONS
+}
 
 /// The identity of an n-gram in the index: the top 40 bits of its 64-bit hash (8 bits pick the
 /// partition, 32 are stored in the posting, beside the document). Two different n-grams share
@@ -130,8 +143,8 @@ pub fn partition_pairs(
     (pairs, common)
 }
 
-/// Counts the packed pairs of every partition and keeps those sharing at least `min_shared`
-/// rare n-grams.
+/// Counts packed pairs and keeps those sharing at least `min_shared` rare n-grams. Every entry
+/// of one pair must be in `packed`: all partitions' output, or one [`pair_partition`] of it.
 pub fn count_pairs(mut packed: Vec<u64>, min_shared: usize) -> Vec<(u32, u32, u32)> {
     packed.par_sort_unstable();
     let mut out = Vec::new();

@@ -562,23 +562,44 @@ impl Scanner {
             Some(streams) => {
                 spilled += streams.spilled_bytes();
                 progress.stage("indexing", Some(streams.len() as u64));
-                let mut packed = Vec::new();
+                // Each partition's pair evidence (one entry per shared rare n-gram) goes to
+                // spill streams by first document, a few partitions at a time, and is counted
+                // per stream: at a million articles it runs to tens of millions of entries.
+                let mut evidence = Streams::new(
+                    "the passage index",
+                    reuse::PAIR_PARTITIONS,
+                    self.cfg.max_memory / 4,
+                    self.cfg.temp_dir.clone(),
+                );
                 let mut common = Vec::new();
-                let readers = streams.into_readers()?;
-                let per_part = readers
-                    .into_par_iter()
-                    .enumerate()
-                    .map(|(p, r)| {
-                        let out = reuse::partition_pairs(p, r.load()?, self.cfg.max_df);
-                        progress.advance(1);
-                        Ok(out)
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                for (p, c) in per_part {
-                    packed.extend(p);
-                    common.extend(c);
+                let mut readers = streams.into_readers()?.into_iter().enumerate().peekable();
+                let per_round = 2 * rayon::current_num_threads().max(1);
+                while readers.peek().is_some() {
+                    let round: Vec<_> = readers.by_ref().take(per_round).collect();
+                    let done = round
+                        .into_par_iter()
+                        .map(|(p, r)| {
+                            let out = reuse::partition_pairs(p, r.load()?, self.cfg.max_df);
+                            progress.advance(1);
+                            Ok(out)
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    for (pairs, c) in done {
+                        evidence
+                            .scatter(pairs.into_iter().map(|e| (reuse::pair_partition(e), [e])))?;
+                        common.extend(c);
+                    }
                 }
-                let pairs = reuse::count_pairs(packed, self.cfg.min_shared);
+                spilled += evidence.spilled_bytes();
+                let mut pairs: Vec<(u32, u32, u32)> = evidence
+                    .into_readers()?
+                    .into_par_iter()
+                    .map(|r| Ok(reuse::count_pairs(r.load()?, self.cfg.min_shared)))
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                pairs.par_sort_unstable();
                 let r = ReuseCandidates::new(pairs, common);
                 clock.lap("indexing");
                 r
