@@ -26,7 +26,12 @@
 //! shared n-grams find every verbatim passage of `seed_words + 1` words or more by construction,
 //! and the df cap removes exactly the n-grams that make inverted indexes quadratic.
 
+use std::path::PathBuf;
+
 use rayon::prelude::*;
+
+use crate::spill::Streams;
+use crate::Result;
 
 /// The n-gram hash space is split into this many partitions (by the hash's top 8 bits), so the
 /// index can be built and read back one partition at a time (see [`crate::spill`]).
@@ -163,29 +168,65 @@ pub fn count_pairs(mut packed: Vec<u64>, min_shared: usize) -> Vec<(u32, u32, u3
     out
 }
 
-/// Finds document pairs that share at least `min_shared` n-grams each held by at most `max_df`
-/// documents. `grams[d]` is document `d`'s n-gram hashes. The in-memory form of what the scan
-/// does with spilled partitions.
-pub fn candidates(grams: &[Vec<u64>], max_df: usize, min_shared: usize) -> ReuseCandidates {
-    let mut parts: Vec<Vec<u64>> = vec![Vec::new(); PARTITIONS];
-    for (d, g) in grams.iter().enumerate() {
-        for &h in g {
-            let (p, [v]) = posting(h, d as u32);
-            parts[p].push(v);
+/// The whole index pass over postings waiting in `postings` (one stream per partition, filled
+/// with [`posting`]): each partition is sorted into pair evidence ([`partition_pairs`]) a few
+/// at a time, the evidence waits in streams of its own by first document ([`pair_partition`],
+/// up to `budget` bytes in memory, then in temporary files in `temp_dir`), and each is counted
+/// ([`count_pairs`]). `done` is called once per partition. Returns the candidates and the bytes
+/// the evidence spilled.
+pub fn index(
+    postings: Streams,
+    max_df: usize,
+    min_shared: usize,
+    budget: usize,
+    temp_dir: Option<PathBuf>,
+    done: &(dyn Fn() + Sync),
+) -> Result<(ReuseCandidates, u64)> {
+    let mut evidence = Streams::new("the passage index", PAIR_PARTITIONS, budget, temp_dir);
+    let mut common = Vec::new();
+    let mut readers = postings.into_readers()?.into_iter().enumerate().peekable();
+    let per_round = 2 * rayon::current_num_threads().max(1);
+    while readers.peek().is_some() {
+        let round: Vec<_> = readers.by_ref().take(per_round).collect();
+        let sorted = round
+            .into_par_iter()
+            .map(|(p, r)| {
+                let out = partition_pairs(p, r.load()?, max_df);
+                done();
+                Ok(out)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for (pairs, c) in sorted {
+            evidence.scatter(pairs.into_iter().map(|e| (pair_partition(e), [e])))?;
+            common.extend(c);
         }
     }
-    let per: Vec<(Vec<u64>, Vec<u64>)> = parts
+    let spilled = evidence.spilled_bytes();
+    let mut pairs: Vec<(u32, u32, u32)> = evidence
+        .into_readers()?
         .into_par_iter()
-        .enumerate()
-        .map(|(p, postings)| partition_pairs(p, postings, max_df))
+        .map(|r| Ok(count_pairs(r.load()?, min_shared)))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
         .collect();
-    let mut packed = Vec::new();
-    let mut common = Vec::new();
-    for (p, c) in per {
-        packed.extend(p);
-        common.extend(c);
+    pairs.par_sort_unstable();
+    Ok((ReuseCandidates::new(pairs, common), spilled))
+}
+
+/// Finds document pairs that share at least `min_shared` n-grams each held by at most `max_df`
+/// documents. `grams[d]` is document `d`'s n-gram hashes. The in-memory form of the scan's
+/// [`index`] pass.
+pub fn candidates(grams: &[Vec<u64>], max_df: usize, min_shared: usize) -> ReuseCandidates {
+    let mut postings = Streams::new("the passage index", PARTITIONS, usize::MAX, None);
+    for (d, g) in grams.iter().enumerate() {
+        postings
+            .scatter(g.iter().map(|&h| posting(h, d as u32)))
+            .expect("an unbounded budget never spills");
     }
-    ReuseCandidates::new(count_pairs(packed, min_shared), common)
+    index(postings, max_df, min_shared, usize::MAX, None, &|| {})
+        .expect("an unbounded budget never spills")
+        .0
 }
 
 #[cfg(test)]

@@ -265,11 +265,9 @@ struct Record {
 /// Everything the first pass keeps.
 struct FirstPass {
     records: Vec<Record>,
-    bytes: u64,
     band_keys: Streams,
     postings: Option<Streams>,
     spool: Option<(BufWriter<File>, u64)>,
-    temp_dir: Option<PathBuf>,
 }
 
 /// Where the texts can be read again after the first pass.
@@ -349,7 +347,7 @@ impl Scanner {
             |d| self.sketch(&d.text),
             |doc, location, sketch| {
                 let text = match location {
-                    Location::Stream => pass.spool(&doc.text)?,
+                    Location::Stream => pass.spool(&doc.text, self.cfg.temp_dir.as_deref())?,
                     l => TextRef::Input(l),
                 };
                 progress.documents(1);
@@ -421,18 +419,12 @@ impl Scanner {
         let dir = self.cfg.temp_dir.clone();
         FirstPass {
             records: Vec::new(),
-            bytes: 0,
             band_keys: Streams::new("LSH band keys", self.params.bands, budget / 4, dir.clone()),
-            postings: self.cfg.passages.then(|| {
-                Streams::new(
-                    "the passage index",
-                    reuse::PARTITIONS,
-                    budget / 2,
-                    dir.clone(),
-                )
-            }),
+            postings: self
+                .cfg
+                .passages
+                .then(|| Streams::new("the passage index", reuse::PARTITIONS, budget / 2, dir)),
             spool: None,
-            temp_dir: dir,
         }
     }
 
@@ -533,12 +525,12 @@ impl Scanner {
     ) -> Result<Report> {
         let FirstPass {
             records,
-            bytes,
             band_keys,
             postings,
             ..
         } = pass;
         let n = records.len();
+        let bytes = records.iter().map(|r| r.info.bytes).sum();
         let mut spilled = band_keys.spilled_bytes();
         let mut clock = StageClock::new(start);
         clock.lap("reading");
@@ -562,45 +554,15 @@ impl Scanner {
             Some(streams) => {
                 spilled += streams.spilled_bytes();
                 progress.stage("indexing", Some(streams.len() as u64));
-                // Each partition's pair evidence (one entry per shared rare n-gram) goes to
-                // spill streams by first document, a few partitions at a time, and is counted
-                // per stream: at a million articles it runs to tens of millions of entries.
-                let mut evidence = Streams::new(
-                    "the passage index",
-                    reuse::PAIR_PARTITIONS,
+                let (r, evidence_spilled) = reuse::index(
+                    streams,
+                    self.cfg.max_df,
+                    self.cfg.min_shared,
                     self.cfg.max_memory / 4,
                     self.cfg.temp_dir.clone(),
-                );
-                let mut common = Vec::new();
-                let mut readers = streams.into_readers()?.into_iter().enumerate().peekable();
-                let per_round = 2 * rayon::current_num_threads().max(1);
-                while readers.peek().is_some() {
-                    let round: Vec<_> = readers.by_ref().take(per_round).collect();
-                    let done = round
-                        .into_par_iter()
-                        .map(|(p, r)| {
-                            let out = reuse::partition_pairs(p, r.load()?, self.cfg.max_df);
-                            progress.advance(1);
-                            Ok(out)
-                        })
-                        .collect::<Result<Vec<_>>>()?;
-                    for (pairs, c) in done {
-                        evidence
-                            .scatter(pairs.into_iter().map(|e| (reuse::pair_partition(e), [e])))?;
-                        common.extend(c);
-                    }
-                }
-                spilled += evidence.spilled_bytes();
-                let mut pairs: Vec<(u32, u32, u32)> = evidence
-                    .into_readers()?
-                    .into_par_iter()
-                    .map(|r| Ok(reuse::count_pairs(r.load()?, self.cfg.min_shared)))
-                    .collect::<Result<Vec<_>>>()?
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                pairs.par_sort_unstable();
-                let r = ReuseCandidates::new(pairs, common);
+                    &|| progress.advance(1),
+                )?;
+                spilled += evidence_spilled;
                 clock.lap("indexing");
                 r
             }
@@ -951,25 +913,20 @@ impl FirstPass {
     /// Keeps what the scan needs of one document.
     fn add(&mut self, info: DocumentInfo, text: TextRef, sketch: Sketch) -> Result<()> {
         let d = self.records.len() as u32;
-        for (b, &k) in sketch.keys.iter().enumerate() {
-            self.band_keys.push(b, k)?;
-        }
+        self.band_keys
+            .scatter(sketch.keys.iter().enumerate().map(|(b, &k)| (b, [k])))?;
         if let Some(postings) = &mut self.postings {
             postings.scatter(sketch.grams.iter().map(|&h| reuse::posting(h, d)))?;
         }
-        self.bytes += info.bytes;
         self.records.push(Record { info, text });
         Ok(())
     }
 
     /// Writes a text that cannot be read again from its input to the spool file.
-    fn spool(&mut self, text: &str) -> Result<TextRef> {
+    fn spool(&mut self, text: &str, temp_dir: Option<&std::path::Path>) -> Result<TextRef> {
         if self.spool.is_none() {
-            let f = match &self.temp_dir {
-                Some(d) => tempfile::tempfile_in(d),
-                None => tempfile::tempfile(),
-            }
-            .map_err(|e| Error::io("creating the spool file for unseekable input", e))?;
+            let f = crate::spill::temp_file(temp_dir)
+                .map_err(|e| Error::io("creating the spool file for unseekable input", e))?;
             self.spool = Some((BufWriter::with_capacity(1 << 20, f), 0));
         }
         let (w, offset) = self.spool.as_mut().expect("created above");

@@ -24,6 +24,15 @@ use std::path::PathBuf;
 
 use crate::{Error, Result};
 
+/// An unnamed temporary file in `dir` (the system's temporary directory when `None`), deleted
+/// when closed.
+pub fn temp_file(dir: Option<&std::path::Path>) -> std::io::Result<File> {
+    match dir {
+        Some(d) => tempfile::tempfile_in(d),
+        None => tempfile::tempfile(),
+    }
+}
+
 /// `n` append-only streams of `u64` under one memory budget.
 #[derive(Debug)]
 pub struct Streams {
@@ -104,11 +113,7 @@ impl Streams {
                 continue;
             }
             if self.files[s].is_none() {
-                let f = match &self.dir {
-                    Some(d) => tempfile::tempfile_in(d),
-                    None => tempfile::tempfile(),
-                }
-                .map_err(|e| {
+                let f = temp_file(self.dir.as_deref()).map_err(|e| {
                     Error::io(format!("creating a temporary file for {}", self.what), e)
                 })?;
                 self.files[s] = Some(BufWriter::with_capacity(256 << 10, f));
