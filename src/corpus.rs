@@ -185,7 +185,7 @@ pub enum Location {
     },
     /// A whole text file.
     File(PathBuf),
-    /// A stream that cannot be read twice: standard input or a gzip file.
+    /// A stream that cannot be read twice: standard input, a named pipe or a gzip file.
     Stream,
 }
 
@@ -268,10 +268,7 @@ pub fn read_text(inputs: &[PathBuf], location: &Location) -> Result<Option<Strin
             struct TextOnly {
                 text: String,
             }
-            let parsed: std::result::Result<TextOnly, _> = match std::str::from_utf8(&line) {
-                Ok(s) => serde_json::from_str(s),
-                Err(_) => serde_json::from_str(&String::from_utf8_lossy(&line)),
-            };
+            let (parsed, _) = parse_json::<TextOnly>(&line);
             parsed.map(|r| Some(r.text)).map_err(|e| {
                 Error::io(
                     format!(
@@ -363,6 +360,16 @@ fn decode(bytes: Vec<u8>) -> (String, bool) {
     }
 }
 
+/// Parses one JSON line, decoding invalid UTF-8 lossily; the flag says whether it had to.
+fn parse_json<T: serde::de::DeserializeOwned>(
+    line: &[u8],
+) -> (std::result::Result<T, serde_json::Error>, bool) {
+    match std::str::from_utf8(line) {
+        Ok(s) => (serde_json::from_str(s), false),
+        Err(_) => (serde_json::from_str(&String::from_utf8_lossy(line)), true),
+    }
+}
+
 /// Parses one JSON line (`origin` is `file:line`, for messages). Emptiness is checked later.
 fn parse_line(line: &[u8], max_bytes: usize, origin: &str) -> Parsed {
     if line.contains(&0) {
@@ -375,16 +382,13 @@ fn parse_line(line: &[u8], max_bytes: usize, origin: &str) -> Parsed {
         );
     }
     let mut notes = Vec::new();
-    let parsed: std::result::Result<Record, serde_json::Error> = match std::str::from_utf8(line) {
-        Ok(s) => serde_json::from_str(s),
-        Err(_) => {
-            notes.push((
-                WarnKind::InvalidUtf8,
-                format!("{origin}: invalid UTF-8, decoded lossily"),
-            ));
-            serde_json::from_str(&String::from_utf8_lossy(line))
-        }
-    };
+    let (parsed, lossy) = parse_json::<Record>(line);
+    if lossy {
+        notes.push((
+            WarnKind::InvalidUtf8,
+            format!("{origin}: invalid UTF-8, decoded lossily"),
+        ));
+    }
     let rec = match parsed {
         Ok(r) => r,
         Err(e) => return Parsed::Bad(format!("malformed JSON line: {e}")),
