@@ -49,6 +49,14 @@ pub struct PassageCluster {
     pub members: Vec<ClusterMember>,
 }
 
+impl PassageCluster {
+    /// True when some member's outlet is known. Without outlets each document counts as its
+    /// own outlet, so `outlets` then says no more than `documents`.
+    pub fn outlets_known(&self) -> bool {
+        self.members.iter().any(|m| m.outlet.is_some())
+    }
+}
+
 /// One occurrence of a clustered passage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusterMember {
@@ -389,48 +397,46 @@ fn coverage_of(
     partners: &Partners,
     meta: &BTreeMap<String, Metadata>,
 ) -> Option<Coverage> {
-    {
-        if words == 0 {
-            return None;
+    if words == 0 {
+        return None;
+    }
+    let share = |n: usize| (n as f64 / words as f64 * 1e4).round() / 1e4;
+    let all: Vec<(usize, usize)> = partners.values().flatten().copied().collect();
+    let mut by_outlet_ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut by_document: Vec<CoverageShare> = Vec::new();
+    for (partner, rs) in partners {
+        let n = count(rs);
+        by_document.push(CoverageShare {
+            name: (*partner).to_owned(),
+            words: n,
+            share: share(n),
+        });
+        if let Some(o) = meta.get(*partner).and_then(|m| m.outlet.clone()) {
+            by_outlet_ranges.entry(o).or_default().extend(rs);
         }
-        let share = |n: usize| (n as f64 / words as f64 * 1e4).round() / 1e4;
-        let all: Vec<(usize, usize)> = partners.values().flatten().copied().collect();
-        let mut by_outlet_ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-        let mut by_document: Vec<CoverageShare> = Vec::new();
-        for (partner, rs) in partners {
-            let n = count(rs);
-            by_document.push(CoverageShare {
-                name: (*partner).to_owned(),
+    }
+    let mut by_outlet: Vec<CoverageShare> = by_outlet_ranges
+        .into_iter()
+        .map(|(o, rs)| {
+            let n = count(&rs);
+            CoverageShare {
+                name: o,
                 words: n,
                 share: share(n),
-            });
-            if let Some(o) = meta.get(*partner).and_then(|m| m.outlet.clone()) {
-                by_outlet_ranges.entry(o).or_default().extend(rs);
             }
-        }
-        let mut by_outlet: Vec<CoverageShare> = by_outlet_ranges
-            .into_iter()
-            .map(|(o, rs)| {
-                let n = count(&rs);
-                CoverageShare {
-                    name: o,
-                    words: n,
-                    share: share(n),
-                }
-            })
-            .collect();
-        by_document.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
-        by_outlet.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
-        let reused = count(&all);
-        Some(Coverage {
-            doc: doc.to_owned(),
-            words,
-            reused_words: reused,
-            share: share(reused),
-            by_document,
-            by_outlet,
         })
-    }
+        .collect();
+    by_document.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
+    by_outlet.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
+    let reused = count(&all);
+    Some(Coverage {
+        doc: doc.to_owned(),
+        words,
+        reused_words: reused,
+        share: share(reused),
+        by_document,
+        by_outlet,
+    })
 }
 
 /// The union of half-open `ranges`, sorted and merged.

@@ -645,8 +645,7 @@ impl<W: Write> Page<'_, W> {
                 n + 1,
                 n + 1,
             )?;
-            // Without outlets in the input each document is its own outlet: show documents only.
-            if c.members.iter().any(|m| m.outlet.is_some()) {
+            if c.outlets_known() {
                 write!(
                     self.out,
                     "<span class=\"pill\">{}</span>",

@@ -213,9 +213,7 @@ fn write_spread<W: Write>(out: &mut W, report: &Report, st: &Styles) -> io::Resu
                 Some(s) => format!("likely source {s}"),
                 None => format!("source unknown: {}", c.source_reason),
             };
-            // Without outlets in the input, each document counts as its own outlet: say only
-            // documents then.
-            let carriers = if c.members.iter().any(|m| m.outlet.is_some()) {
+            let carriers = if c.outlets_known() {
                 format!("{} outlets, {} documents", c.outlets, c.documents)
             } else {
                 format!("{} documents", c.documents)
