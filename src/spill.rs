@@ -78,12 +78,7 @@ impl Streams {
 
     /// Appends `values` to stream `s`; spills every buffer when memory passes the budget.
     pub fn extend(&mut self, s: usize, values: &[u64]) -> Result<()> {
-        self.buffers[s].extend_from_slice(values);
-        self.held += values.len();
-        if self.held > self.budget_values {
-            self.spill()?;
-        }
-        Ok(())
+        self.scatter(values.iter().map(|&v| (s, [v])))
     }
 
     /// Appends each `(stream, values)`; checks the budget once, at the end.
