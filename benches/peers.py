@@ -63,7 +63,7 @@ THRESHOLD = 0.5
 SHINGLE = 5
 RENSA_SEED = 42
 DEFAULT_TOOLS = "datasketch,rensa,reprint"
-KNOWN_TOOLS = ("datasketch", "rensa", "rensa-batch", "reprint")
+KNOWN_TOOLS = ("datasketch", "rensa", "rensa-batch", "reprint", "reprint-oph")
 PEERS = ("datasketch", "rensa", "rensa-batch")
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -264,7 +264,9 @@ def measure_peer(tool: str, archive: str, bands: int, tmp: str) -> dict | None:
     }
 
 
-def measure_reprint(binary: str, archive: str, tmp: str, ids: list[str] | None) -> dict | None:
+def measure_reprint(binary: str, archive: str, tmp: str, ids: list[str] | None,
+                    tool: str = "reprint") -> dict | None:
+    """`reprint scan --no-passages`; the tool "reprint-oph" adds `--sketch oph`."""
     exe = binary if os.sep in binary else (shutil.which(binary) or binary)
     if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
         print(f"!! reprint: no executable at {binary!r}, skipped "
@@ -277,6 +279,8 @@ def measure_reprint(binary: str, archive: str, tmp: str, ids: list[str] | None) 
         version = "?"
     out = os.path.join(tmp, "reprint.json")
     cmd = [exe, "scan", "--no-passages", "--format", "json", "--quiet", "-o", out, archive]
+    if tool == "reprint-oph":
+        cmd[2:2] = ["--sketch", "oph"]
     log_out, log_err = os.path.join(tmp, "reprint.out"), os.path.join(tmp, "reprint.err")
     code, wall, rss = run_child(cmd, log_out, log_err)
     if code not in (0, 1):  # 0: no duplicates, 1: duplicates found
@@ -295,7 +299,7 @@ def measure_reprint(binary: str, archive: str, tmp: str, ids: list[str] | None) 
     if ids is not None:
         pairs = reprint_pairs_to_indices(raw, ids)
     return {
-        "tool": "reprint",
+        "tool": tool,
         "version": version,
         "seconds": wall,
         "startup_s": 0.0,
@@ -431,16 +435,16 @@ def table(results: list[dict], size: int, exact: bool) -> str:
 
 
 def speed_lines(results: list[dict]) -> list[str]:
-    rep = next((r for r in results if r["tool"] == "reprint"), None)
-    if rep is None:
-        return []
     lines = []
-    for r in results:
-        if r["tool"] == "reprint" or rep["seconds"] <= 0:
+    for rep in results:
+        if not rep["tool"].startswith("reprint") or rep["seconds"] <= 0:
             continue
-        ratio = r["seconds"] / rep["seconds"]
-        lines.append(f"reprint is {ratio:.1f}× faster than {r['tool']}" if ratio >= 1
-                     else f"reprint is {1 / ratio:.1f}× slower than {r['tool']}")
+        for r in results:
+            if r["tool"].startswith("reprint"):
+                continue
+            ratio = r["seconds"] / rep["seconds"]
+            lines.append(f"{rep['tool']} is {ratio:.1f}× faster than {r['tool']}" if ratio >= 1
+                         else f"{rep['tool']} is {1 / ratio:.1f}× slower than {r['tool']}")
     return lines
 
 
@@ -495,13 +499,13 @@ def main() -> int:
     do_exact = n_docs <= args.exact_limit
     print(f"archive: {args.archive}: {n_docs} documents, {size / 1e6:.1f} MB", file=sys.stderr)
 
-    ids = read_ids(archive) if do_exact and "reprint" in tools else None
+    ids = read_ids(archive) if do_exact and any(t.startswith("reprint") for t in tools) else None
     results = []
     with tempfile.TemporaryDirectory(prefix="reprint-peers-") as tmp:
         for tool in tools:
             print(f"running {tool} ...", file=sys.stderr, flush=True)
-            if tool == "reprint":
-                r = measure_reprint(args.reprint, archive, tmp, ids)
+            if tool.startswith("reprint"):
+                r = measure_reprint(args.reprint, archive, tmp, ids, tool)
             else:
                 r = measure_peer(tool, archive, bands, tmp)
             if r is not None:

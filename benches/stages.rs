@@ -6,7 +6,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use reprint::align::{AlignDoc, Aligner};
 use reprint::lsh::{self, LshParams};
-use reprint::minhash::{MinHasher, DEFAULT_SEED};
+use reprint::minhash::{MinHasher, Scheme, DEFAULT_SEED};
 use reprint::shingle::{Shingler, Shingling};
 
 fn corpus(n: usize) -> Vec<String> {
@@ -64,16 +64,21 @@ fn minhash(c: &mut Criterion) {
     let sets: Vec<Vec<u64>> = texts.iter().map(|t| sh.shingle(t)).collect();
     let mut g = c.benchmark_group("minhash");
     g.throughput(Throughput::Bytes(bytes(&texts)));
-    let hasher = MinHasher::new(128, DEFAULT_SEED).unwrap();
-    g.bench_function("128 perms", |b| {
-        let mut sig = vec![0u32; 128];
-        b.iter(|| {
-            for s in &sets {
-                hasher.signature_into(s, &mut sig);
-            }
-            sig[0]
-        })
-    });
+    for (name, scheme) in [
+        ("128 perms", Scheme::MinHash),
+        ("oph 128 bins", Scheme::Oph),
+    ] {
+        let hasher = MinHasher::with_scheme(128, DEFAULT_SEED, scheme).unwrap();
+        g.bench_function(name, |b| {
+            let mut sig = vec![0u32; 128];
+            b.iter(|| {
+                for s in &sets {
+                    hasher.signature_into(s, &mut sig);
+                }
+                sig[0]
+            })
+        });
+    }
     g.finish();
 }
 

@@ -122,6 +122,10 @@ struct ScanArgs {
     /// MinHash permutations.
     #[arg(long, default_value_t = 128)]
     num_perm: usize,
+    /// Signatures: minhash (num-perm hash functions) or oph (one-permutation hashing with
+    /// densification: faster, slightly different candidates; see docs/benchmarks.md).
+    #[arg(long, default_value = "minhash", value_name = "SCHEME")]
+    sketch: reprint::minhash::Scheme,
     /// Seed of the MinHash hash family.
     #[arg(long, default_value_t = reprint::minhash::DEFAULT_SEED)]
     seed: u64,
@@ -344,6 +348,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
         .threshold(args.threshold)
         .shingling(args.shingle)
         .num_perm(args.num_perm)
+        .sketch(args.sketch)
         .seed(args.seed)
         .max_bucket(args.max_bucket)
         .passages(!args.no_passages)

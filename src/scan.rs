@@ -37,7 +37,7 @@ use crate::align::{AlignDoc, Aligner, AlignerBuilder, Passage};
 use crate::cluster::components;
 use crate::corpus::{read_inputs_with, Document, Location, Metadata, ReadOptions, Warnings};
 use crate::lsh::{self, LshParams};
-use crate::minhash::{self, MinHasher};
+use crate::minhash::{self, MinHasher, Scheme};
 use crate::report::{Cluster, DocumentInfo, Pair, Report, StageTime, Stats};
 use crate::reuse::{self, ReuseCandidates};
 use crate::shingle::{combine, intersection_size, word_shingles, Shingler, Shingling};
@@ -70,6 +70,7 @@ impl Progress for NoProgress {}
 pub struct ScanBuilder {
     shingling: Shingling,
     num_perm: usize,
+    sketch: Scheme,
     seed: u64,
     threshold: f64,
     bands_rows: Option<(usize, usize)>,
@@ -89,6 +90,7 @@ impl Default for ScanBuilder {
         ScanBuilder {
             shingling: Shingling::default(),
             num_perm: 128,
+            sketch: Scheme::MinHash,
             seed: minhash::DEFAULT_SEED,
             threshold: 0.5,
             bands_rows: None,
@@ -120,6 +122,13 @@ impl ScanBuilder {
     /// MinHash permutations. Default: 128.
     pub fn num_perm(&mut self, n: usize) -> &mut Self {
         self.num_perm = n;
+        self
+    }
+
+    /// How signatures are computed: classic MinHash or one-permutation hashing (see
+    /// [`crate::minhash`]). Default: [`Scheme::MinHash`].
+    pub fn sketch(&mut self, scheme: Scheme) -> &mut Self {
+        self.sketch = scheme;
         self
     }
 
@@ -203,7 +212,7 @@ impl ScanBuilder {
 
     /// Checks the settings and builds the scanner.
     pub fn build(&self) -> Result<Scanner> {
-        let hasher = MinHasher::new(self.num_perm, self.seed)?;
+        let hasher = MinHasher::with_scheme(self.num_perm, self.seed, self.sketch)?;
         let params = match self.bands_rows {
             Some((b, r)) => LshParams::new(b, r, self.num_perm)?,
             None => LshParams::for_threshold(self.threshold, self.num_perm)?,
@@ -674,6 +683,7 @@ impl Scanner {
             threshold: self.cfg.threshold,
             shingle: self.cfg.shingling.to_string(),
             num_perm: self.hasher.num_perm(),
+            sketch: self.hasher.scheme().to_string(),
             oversized_buckets: cands.oversized_buckets,
             max_memory: self.cfg.max_memory as u64,
             spilled_bytes: spilled,

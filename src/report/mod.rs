@@ -119,6 +119,9 @@ pub struct Stats {
     pub shingle: String,
     /// MinHash permutations.
     pub num_perm: usize,
+    /// How signatures were computed: `minhash` (classic) or `oph` (one-permutation hashing).
+    #[serde(default = "default_sketch")]
+    pub sketch: String,
     /// LSH buckets too large to pair fully, paired as stars instead.
     pub oversized_buckets: u64,
     /// The memory budget for the large working sets, in bytes (`--max-memory`).
@@ -132,4 +135,9 @@ pub struct Stats {
     pub stage_ms: Vec<StageTime>,
     /// What was skipped or repaired while reading.
     pub warnings: Warnings,
+}
+
+/// Reports written before the `sketch` field all used classic MinHash.
+fn default_sketch() -> String {
+    crate::minhash::Scheme::MinHash.to_string()
 }

@@ -185,3 +185,43 @@ fn a_named_pipe_is_read_once_and_spooled() {
     assert!(from_file["stats"]["passages"].as_u64().unwrap() > 0);
     assert_eq!(from_file["pairs"], from_pipe["pairs"]);
 }
+
+#[test]
+fn one_permutation_hashing_finds_the_same_near_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = archive(dir.path(), 1500);
+    let pairs = |report: &serde_json::Value| -> std::collections::BTreeSet<(String, String)> {
+        report["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                assert!(p["jaccard"].as_f64().unwrap() >= 0.5, "{p}");
+                (p["a"].to_string(), p["b"].to_string())
+            })
+            .collect()
+    };
+    let (classic, _) = scan(&["--no-passages"], &input);
+    let (oph, _) = scan(&["--no-passages", "--sketch", "oph"], &input);
+    assert_eq!(classic["stats"]["sketch"], "minhash");
+    assert_eq!(oph["stats"]["sketch"], "oph");
+    let (a, b) = (pairs(&classic), pairs(&oph));
+    assert!(
+        a.len() > 50,
+        "the archive plants near-duplicates: {}",
+        a.len()
+    );
+    // Both verify candidates with exact Jaccard; they may differ only in what LSH proposed.
+    let differ = a.symmetric_difference(&b).count();
+    assert!(
+        differ * 100 <= a.len(),
+        "{differ} of {} pairs differ",
+        a.len()
+    );
+    reprint()
+        .args(["scan", "--sketch", "bbit"])
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("minhash or oph"));
+}
