@@ -432,12 +432,12 @@ impl<W: Write> Page<'_, W> {
         writeln!(
             self.out,
             "</div>\n<p class=\"settings\">{} bytes scanned. Near-duplicates: Jaccard ≥ {:.2} \
-             over {} shingles, {} MinHash permutations, LSH {} bands × {} rows, {} candidate \
+             over {} shingles, {}, LSH {} bands × {} rows, {} candidate \
              pairs, {} oversized buckets. Passages: {} candidate pairs.</p>",
             thousands(s.bytes),
             s.threshold,
             Esc(&s.shingle),
-            s.num_perm,
+            s.sketch_summary(),
             s.bands,
             s.rows,
             thousands(s.candidates),

@@ -137,7 +137,38 @@ pub struct Stats {
     pub warnings: Warnings,
 }
 
+impl Stats {
+    /// The signature's size and scheme in words, as both renderers print it: "128 MinHash
+    /// permutations" or "128 one-permutation hashing bins".
+    pub fn sketch_summary(&self) -> String {
+        match self.sketch.as_str() {
+            "oph" => format!("{} one-permutation hashing bins", self.num_perm),
+            _ => format!("{} MinHash permutations", self.num_perm),
+        }
+    }
+}
+
 /// Reports written before the `sketch` field all used classic MinHash.
 fn default_sketch() -> String {
     crate::minhash::Scheme::MinHash.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sketch_is_named_in_words() {
+        let mut stats: super::Stats = serde_json::from_value(serde_json::json!({
+            "documents": 1, "bytes": 1, "candidates": 0, "passage_candidates": 0, "pairs": 0,
+            "near_duplicate_pairs": 0, "passages": 0, "clusters": 0, "elapsed_ms": 0,
+            "bands": 26, "rows": 3, "threshold": 0.5, "shingle": "word:5", "num_perm": 128,
+            "oversized_buckets": 0, "warnings": {"invalid_utf8": 0, "empty": 0, "binary": 0,
+            "too_large": 0, "bad_lines": 0, "bad_dates": 0}
+        }))
+        .unwrap();
+        // A report from before the field: classic MinHash.
+        assert_eq!(stats.sketch, "minhash");
+        assert_eq!(stats.sketch_summary(), "128 MinHash permutations");
+        stats.sketch = "oph".into();
+        assert_eq!(stats.sketch_summary(), "128 one-permutation hashing bins");
+    }
 }

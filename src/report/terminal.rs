@@ -105,11 +105,11 @@ pub fn write_report<W: Write>(
     )?;
     writeln!(
         out,
-        "{}threshold {:.2}, {}, {} permutations, LSH {} bands × {} rows: {} candidates, {} passage candidates, {} ms{}",
+        "{}threshold {:.2}, {}, {}, LSH {} bands × {} rows: {} candidates, {} passage candidates, {} ms{}",
         st.dim.render(),
         s.threshold,
         s.shingle,
-        s.num_perm,
+        s.sketch_summary(),
         s.bands,
         s.rows,
         s.candidates,

@@ -219,6 +219,11 @@ fn one_permutation_hashing_finds_the_same_near_duplicates() {
         a.len()
     );
     reprint()
+        .args(["scan", "--no-passages", "--sketch", "oph"])
+        .arg(&input)
+        .assert()
+        .stdout(predicate::str::contains("128 one-permutation hashing bins"));
+    reprint()
         .args(["scan", "--sketch", "bbit"])
         .arg(&input)
         .assert()
