@@ -24,6 +24,8 @@
 #               a scan that would outgrow the machine fails (recorded with its exit code)
 #               instead of taking memory from everything else on it
 #   MODES       which scans to run, of "near-duplicate passages" (the default: both)
+#   SCAN_ARGS   extra `reprint scan` arguments for every scan, e.g. "--sketch oph"; recorded,
+#               and shown after the mode in the tables
 #   KEEP_REPORTS=1  keep the scan reports (they are large with passages; deleted by default)
 #
 # Needs: python3 (standard library only), /usr/bin/time (installed with apt-get when missing
@@ -195,6 +197,7 @@ def cmd_record(a):
         "seed": int(a["seed"]),
         "archive_bytes": size,
         "mode": a["mode"],
+        "extra_args": a.get("extra_args", ""),
         "command": a["cmd"],
         "mem_limit_mb": int(a["mem_limit"]) if a.get("mem_limit") else None,
         "exit_code": int(a["rc"]),
@@ -304,7 +307,7 @@ def cmd_table(run_records):
         nd = r.get("near_duplicate_recall") or {}
         rc = nd.get("recall_jaccard_ge_0.5")
         budget = r["memory_budget_bytes"] / MB
-        mode = r["mode"]
+        mode = r["mode"] + (f" `{r['extra_args']}`" if r.get("extra_args") else "")
         if r["exit_code"] not in (0, 1):
             lim = f" under a {r['mem_limit_mb']:,} MiB address-space limit" if r.get("mem_limit_mb") else ""
             mode += f" **failed: exit {r['exit_code']}{lim}**"
@@ -449,6 +452,8 @@ for n in "${SIZES[@]}"; do
         evalfile=""
         args=(scan "$archive" --format json -o "$report" --quiet "${threads[@]}")
         [[ $mode == near-duplicate ]] && args+=(--no-passages)
+        read -ra extra <<<"${SCAN_ARGS:-}"
+        args+=(${extra[@]+"${extra[@]}"})
         rm -f "$report"
         busy=$(wait_quiet)
         load=$(cat /proc/loadavg)
@@ -471,7 +476,7 @@ for n in "${SIZES[@]}"; do
             wall="$(python3 -c "print(($t1 - $t0) / 1e9)")" jiffies0="$j0" jiffies1="$j1" \
             load="$load" busy_before="$busy" bin="$REPRINT" version="$version" \
             jcache="$jcache" evalfile="$evalfile" results="$RESULTS" run_records="$RUN_RECORDS" \
-            mem_limit="${MEM_LIMIT_MB:-}"
+            mem_limit="${MEM_LIMIT_MB:-}" extra_args="${SCAN_ARGS:-}"
         [[ ${KEEP_REPORTS:-0} == 1 ]] || rm -f "$report"
     done
 done
