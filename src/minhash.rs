@@ -39,8 +39,9 @@ use std::str::FromStr;
 
 use crate::Error;
 
-/// How a signature is computed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How a signature is computed. Written in reports as `minhash` or `oph`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Scheme {
     /// `num_perm` independent hash functions, one minimum each (Broder 1997). The default.
     #[default]

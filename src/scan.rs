@@ -683,7 +683,7 @@ impl Scanner {
             threshold: self.cfg.threshold,
             shingle: self.cfg.shingling.to_string(),
             num_perm: self.hasher.num_perm(),
-            sketch: self.hasher.scheme().to_string(),
+            sketch: self.hasher.scheme(),
             oversized_buckets: cands.oversized_buckets,
             max_memory: self.cfg.max_memory as u64,
             spilled_bytes: spilled,

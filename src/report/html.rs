@@ -1369,7 +1369,6 @@ mod tests {
                 threshold: 0.5,
                 shingle: "word:5".into(),
                 num_perm: 128,
-                sketch: "minhash".into(),
                 ..Default::default()
             },
         };

@@ -120,8 +120,9 @@ pub struct Stats {
     /// MinHash permutations.
     pub num_perm: usize,
     /// How signatures were computed: `minhash` (classic) or `oph` (one-permutation hashing).
-    #[serde(default = "default_sketch")]
-    pub sketch: String,
+    /// Reports written before the field all used classic MinHash, its default.
+    #[serde(default)]
+    pub sketch: crate::minhash::Scheme,
     /// LSH buckets too large to pair fully, paired as stars instead.
     pub oversized_buckets: u64,
     /// The memory budget for the large working sets, in bytes (`--max-memory`).
@@ -141,16 +142,13 @@ impl Stats {
     /// The signature's size and scheme in words, as both renderers print it: "128 MinHash
     /// permutations" or "128 one-permutation hashing bins".
     pub fn sketch_summary(&self) -> String {
-        match self.sketch.as_str() {
-            "oph" => format!("{} one-permutation hashing bins", self.num_perm),
-            _ => format!("{} MinHash permutations", self.num_perm),
+        match self.sketch {
+            crate::minhash::Scheme::Oph => {
+                format!("{} one-permutation hashing bins", self.num_perm)
+            }
+            crate::minhash::Scheme::MinHash => format!("{} MinHash permutations", self.num_perm),
         }
     }
-}
-
-/// Reports written before the `sketch` field all used classic MinHash.
-fn default_sketch() -> String {
-    crate::minhash::Scheme::MinHash.to_string()
 }
 
 #[cfg(test)]
@@ -166,9 +164,9 @@ mod tests {
         }))
         .unwrap();
         // A report from before the field: classic MinHash.
-        assert_eq!(stats.sketch, "minhash");
+        assert_eq!(stats.sketch, crate::minhash::Scheme::MinHash);
         assert_eq!(stats.sketch_summary(), "128 MinHash permutations");
-        stats.sketch = "oph".into();
+        stats.sketch = crate::minhash::Scheme::Oph;
         assert_eq!(stats.sketch_summary(), "128 one-permutation hashing bins");
     }
 }
