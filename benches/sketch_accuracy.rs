@@ -8,7 +8,7 @@
 //! Markdown table; docs/benchmarks.md quotes it.
 
 use reprint::minhash::{estimate, MinHasher, Scheme, SplitMix64};
-use reprint::LshParams;
+use reprint::{lsh, LshParams};
 
 const TRIALS: usize = 2000;
 const NUM_PERM: usize = 128;
@@ -26,11 +26,12 @@ fn pair(rng: &mut SplitMix64, size: usize, j: f64) -> (Vec<u64>, Vec<u64>, f64) 
     (a, b, exact)
 }
 
+/// Whether the scan's LSH would pair the two signatures: some band has the same key.
 fn candidate(a: &[u32], b: &[u32], p: LshParams) -> bool {
-    (0..p.bands).any(|band| {
-        let r = band * p.rows..(band + 1) * p.rows;
-        a[r.clone()] == b[r]
-    })
+    let (mut ka, mut kb) = (Vec::new(), Vec::new());
+    lsh::band_keys_into(a, p, &mut ka);
+    lsh::band_keys_into(b, p, &mut kb);
+    ka.iter().zip(&kb).any(|(x, y)| x == y)
 }
 
 fn main() {
