@@ -401,33 +401,41 @@ fn coverage_of(
         return None;
     }
     let share = |n: usize| (n as f64 / words as f64 * 1e4).round() / 1e4;
+    // Shares sorted largest first (ties by name) from (name, word ranges).
+    let shares = |named: Vec<(String, &[(usize, usize)])>| {
+        let mut out: Vec<CoverageShare> = named
+            .into_iter()
+            .map(|(name, rs)| {
+                let n = count(rs);
+                CoverageShare {
+                    name,
+                    words: n,
+                    share: share(n),
+                }
+            })
+            .collect();
+        out.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
+        out
+    };
     let all: Vec<(usize, usize)> = partners.values().flatten().copied().collect();
     let mut by_outlet_ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    let mut by_document: Vec<CoverageShare> = Vec::new();
     for (partner, rs) in partners {
-        let n = count(rs);
-        by_document.push(CoverageShare {
-            name: (*partner).to_owned(),
-            words: n,
-            share: share(n),
-        });
         if let Some(o) = meta.get(*partner).and_then(|m| m.outlet.clone()) {
             by_outlet_ranges.entry(o).or_default().extend(rs);
         }
     }
-    let mut by_outlet: Vec<CoverageShare> = by_outlet_ranges
-        .into_iter()
-        .map(|(o, rs)| {
-            let n = count(&rs);
-            CoverageShare {
-                name: o,
-                words: n,
-                share: share(n),
-            }
-        })
-        .collect();
-    by_document.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
-    by_outlet.sort_by(|x, y| y.words.cmp(&x.words).then_with(|| x.name.cmp(&y.name)));
+    let by_document = shares(
+        partners
+            .iter()
+            .map(|(p, rs)| ((*p).to_owned(), rs.as_slice()))
+            .collect(),
+    );
+    let by_outlet = shares(
+        by_outlet_ranges
+            .iter()
+            .map(|(o, rs)| (o.clone(), rs.as_slice()))
+            .collect(),
+    );
     let reused = count(&all);
     Some(Coverage {
         doc: doc.to_owned(),
