@@ -24,7 +24,7 @@
 #               a scan that would outgrow the machine fails (recorded with its exit code)
 #               instead of taking memory from everything else on it
 #   MODES       which scans to run, of "near-duplicate passages" (the default: both)
-#   SCAN_ARGS   extra `reprint scan` arguments for every scan, e.g. "--sketch oph"; recorded,
+#   SCAN_ARGS   extra `reprint scan` arguments for every scan, e.g. "--sketch minhash"; recorded,
 #               and shown after the mode in the tables
 #   KEEP_REPORTS=1  keep the scan reports (they are large with passages; deleted by default)
 #

@@ -63,7 +63,7 @@ THRESHOLD = 0.5
 SHINGLE = 5
 RENSA_SEED = 42
 DEFAULT_TOOLS = "datasketch,rensa,reprint"
-KNOWN_TOOLS = ("datasketch", "rensa", "rensa-batch", "reprint", "reprint-oph")
+KNOWN_TOOLS = ("datasketch", "rensa", "rensa-batch", "reprint", "reprint-minhash")
 PEERS = ("datasketch", "rensa", "rensa-batch")
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -266,7 +266,8 @@ def measure_peer(tool: str, archive: str, bands: int, tmp: str) -> dict | None:
 
 def measure_reprint(binary: str, archive: str, tmp: str, ids: list[str] | None,
                     tool: str = "reprint") -> dict | None:
-    """`reprint scan --no-passages`; the tool "reprint-oph" adds `--sketch oph`."""
+    """`reprint scan --no-passages` (one-permutation hashing, the default); the tool
+    "reprint-minhash" adds `--sketch minhash`, classic MinHash like the peers'."""
     exe = binary if os.sep in binary else (shutil.which(binary) or binary)
     if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
         print(f"!! reprint: no executable at {binary!r}, skipped "
@@ -279,8 +280,8 @@ def measure_reprint(binary: str, archive: str, tmp: str, ids: list[str] | None,
         version = "?"
     out = os.path.join(tmp, "reprint.json")
     cmd = [exe, "scan", "--no-passages", "--format", "json", "--quiet", "-o", out, archive]
-    if tool == "reprint-oph":
-        cmd[2:2] = ["--sketch", "oph"]
+    if tool == "reprint-minhash":
+        cmd[2:2] = ["--sketch", "minhash"]
     log_out, log_err = os.path.join(tmp, "reprint.out"), os.path.join(tmp, "reprint.err")
     code, wall, rss = run_child(cmd, log_out, log_err)
     if code not in (0, 1):  # 0: no duplicates, 1: duplicates found

@@ -119,12 +119,13 @@ struct ScanArgs {
     /// Shingles: word:K (word k-grams) or char:K (character k-grams).
     #[arg(long, default_value = "word:5")]
     shingle: Shingling,
-    /// MinHash permutations.
+    /// Signature size: MinHash permutations, or one-permutation hashing bins.
     #[arg(long, default_value_t = 128)]
     num_perm: usize,
-    /// Signatures: minhash (num-perm hash functions) or oph (one-permutation hashing with
-    /// densification: faster, slightly different candidates; see docs/benchmarks.md).
-    #[arg(long, default_value = "minhash", value_name = "SCHEME")]
+    /// Signatures: oph (one-permutation hashing with optimal densification, the default) or
+    /// minhash (classic: num-perm hash functions, about 6x slower; for documents of a few dozen
+    /// words). Their accuracy is compared in docs/benchmarks.md.
+    #[arg(long, default_value = "oph", value_name = "SCHEME")]
     sketch: reprint::minhash::Scheme,
     /// Seed of the MinHash hash family.
     #[arg(long, default_value_t = reprint::minhash::DEFAULT_SEED)]

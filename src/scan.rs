@@ -90,7 +90,7 @@ impl Default for ScanBuilder {
         ScanBuilder {
             shingling: Shingling::default(),
             num_perm: 128,
-            sketch: Scheme::MinHash,
+            sketch: Scheme::Oph,
             seed: minhash::DEFAULT_SEED,
             threshold: 0.5,
             bands_rows: None,
@@ -126,7 +126,7 @@ impl ScanBuilder {
     }
 
     /// How signatures are computed: classic MinHash or one-permutation hashing (see
-    /// [`crate::minhash`]). Default: [`Scheme::MinHash`].
+    /// [`crate::minhash`]). Default: [`Scheme::Oph`], one-permutation hashing.
     pub fn sketch(&mut self, scheme: Scheme) -> &mut Self {
         self.sketch = scheme;
         self

@@ -120,8 +120,8 @@ pub struct Stats {
     /// MinHash permutations.
     pub num_perm: usize,
     /// How signatures were computed: `minhash` (classic) or `oph` (one-permutation hashing).
-    /// Reports written before the field all used classic MinHash, its default.
-    #[serde(default)]
+    /// Reports written before the field all used classic MinHash, the default then.
+    #[serde(default = "classic_minhash")]
     pub sketch: crate::minhash::Scheme,
     /// LSH buckets too large to pair fully, paired as stars instead.
     pub oversized_buckets: u64,
@@ -136,6 +136,11 @@ pub struct Stats {
     pub stage_ms: Vec<StageTime>,
     /// What was skipped or repaired while reading.
     pub warnings: Warnings,
+}
+
+/// The sketch of reports written before [`Stats::sketch`] existed.
+fn classic_minhash() -> crate::minhash::Scheme {
+    crate::minhash::Scheme::MinHash
 }
 
 impl Stats {

@@ -187,7 +187,7 @@ fn a_named_pipe_is_read_once_and_spooled() {
 }
 
 #[test]
-fn one_permutation_hashing_finds_the_same_near_duplicates() {
+fn both_sketches_find_the_same_near_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let input = archive(dir.path(), 1500);
     let pairs = |report: &serde_json::Value| -> std::collections::BTreeSet<(String, String)> {
@@ -201,9 +201,10 @@ fn one_permutation_hashing_finds_the_same_near_duplicates() {
             })
             .collect()
     };
-    let (classic, _) = scan(&["--no-passages"], &input);
-    let (oph, _) = scan(&["--no-passages", "--sketch", "oph"], &input);
+    let (classic, _) = scan(&["--no-passages", "--sketch", "minhash"], &input);
+    let (oph, _) = scan(&["--no-passages"], &input);
     assert_eq!(classic["stats"]["sketch"], "minhash");
+    // One-permutation hashing is the default.
     assert_eq!(oph["stats"]["sketch"], "oph");
     let (a, b) = (pairs(&classic), pairs(&oph));
     assert!(
@@ -219,10 +220,15 @@ fn one_permutation_hashing_finds_the_same_near_duplicates() {
         a.len()
     );
     reprint()
-        .args(["scan", "--no-passages", "--sketch", "oph"])
+        .args(["scan", "--no-passages"])
         .arg(&input)
         .assert()
         .stdout(predicate::str::contains("128 one-permutation hashing bins"));
+    reprint()
+        .args(["scan", "--no-passages", "--sketch", "minhash"])
+        .arg(&input)
+        .assert()
+        .stdout(predicate::str::contains("128 MinHash permutations"));
     reprint()
         .args(["scan", "--sketch", "bbit"])
         .arg(&input)
