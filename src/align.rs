@@ -318,10 +318,11 @@ impl AlignDoc {
     /// Hashes of the document's word `n`-grams, one per starting token (none if shorter than
     /// `n`): the same hashes [`crate::shingle::word_shingles`] gives.
     pub fn word_ngrams(&self, n: usize) -> Vec<u64> {
-        if self.tok_hash.len() < n {
-            return Vec::new();
+        let mut out = Vec::new();
+        if self.tok_hash.len() >= n {
+            crate::shingle::word_shingles(&self.tok_hash, n, &mut out);
         }
-        self.tok_hash.windows(n).map(combine).collect()
+        out
     }
 }
 

@@ -40,7 +40,7 @@ use crate::lsh::{self, LshParams};
 use crate::minhash::{self, MinHasher, Scheme};
 use crate::report::{Cluster, DocumentInfo, Pair, Report, StageTime, Stats};
 use crate::reuse::{self, ReuseCandidates};
-use crate::shingle::{combine, intersection_size, word_shingles, Shingler, Shingling};
+use crate::shingle::{intersection_size, word_shingles, Shingler, Shingling};
 use crate::spill::Streams;
 use crate::spread::PairWords;
 use crate::tokenize::{tokenize, Token};
@@ -462,11 +462,10 @@ impl Scanner {
             let mut keys = Vec::with_capacity(self.params.bands);
             lsh::band_keys_into(sig, self.params, &mut keys);
             let n = self.cfg.seed_words;
-            let grams = if self.cfg.passages && hashes.len() >= n {
-                hashes.windows(n).map(combine).collect()
-            } else {
-                Vec::new()
-            };
+            let mut grams = Vec::new();
+            if self.cfg.passages && hashes.len() >= n {
+                word_shingles(hashes, n, &mut grams);
+            }
             Sketch { keys, grams }
         })
     }
