@@ -429,7 +429,6 @@ impl Aligner {
         if runs.is_empty() {
             return Vec::new();
         }
-        let boiler = boilerplate_tokens(a, rare_n, rare);
         let mut passages = Vec::new();
         let mut used_a: Vec<Range<usize>> = Vec::new();
         let mut used_b: Vec<Range<usize>> = Vec::new();
@@ -441,10 +440,18 @@ impl Aligner {
             let (accepted, rejected) = colinear(remaining);
             for chain in self.chains(&accepted) {
                 let path = self.path(a, b, &chain);
+                // The `a` tokens the path matches, and which of them are boilerplate.
+                let toks = path.iter().filter_map(|&st| match st {
+                    Step::Match(i, _) => Some(a.units[i].tok as usize),
+                    _ => None,
+                });
+                let lo = toks.clone().min().unwrap_or(0);
+                let hi = toks.max().map_or(lo, |t| t + 1);
+                let boiler = boilerplate_tokens(a, lo..hi, rare_n, rare);
                 let scores: Vec<f64> = path
                     .iter()
                     .map(|&st| match st {
-                        Step::Match(i, _) if boiler[a.units[i].tok as usize] => BOILERPLATE,
+                        Step::Match(i, _) if boiler[a.units[i].tok as usize - lo] => BOILERPLATE,
                         _ => st.score(),
                     })
                     .collect();
@@ -926,19 +933,26 @@ fn maximal_segments(path: &[f64]) -> Vec<Range<usize>> {
     out
 }
 
-/// Marks the tokens of `d` that only occur inside boilerplate: every word `n`-gram covering
-/// them is rejected by `rare`.
-fn boilerplate_tokens(d: &AlignDoc, n: usize, rare: &dyn Fn(u64) -> bool) -> Vec<bool> {
+/// Marks the tokens `range` of `d` that only occur inside boilerplate: every word `n`-gram
+/// covering them is rejected by `rare`. Entry `k` is token `range.start + k`.
+fn boilerplate_tokens(
+    d: &AlignDoc,
+    range: Range<usize>,
+    n: usize,
+    rare: &dyn Fn(u64) -> bool,
+) -> Vec<bool> {
     let words = d.tok_hash.len();
     if words < n || n == 0 {
-        return vec![false; words];
+        return vec![false; range.len()];
     }
-    let rare_gram: Vec<bool> = d.tok_hash.windows(n).map(|w| rare(combine(w))).collect();
-    // Token t is covered by grams max(0, t+1-n) ..= min(t, grams-1).
-    let mut covered_by_rare = vec![false; words];
-    for (g, &r) in rare_gram.iter().enumerate() {
-        if r {
-            for c in &mut covered_by_rare[g..g + n] {
+    // Token t is covered by grams max(0, t+1-n) ..= min(t, words-n): look at those only.
+    let first = range.start.saturating_sub(n - 1);
+    let last = range.end.min(words - n + 1);
+    let mut covered_by_rare = vec![false; range.len()];
+    for g in first..last {
+        if rare(combine(&d.tok_hash[g..g + n])) {
+            let (lo, hi) = (g.max(range.start), (g + n).min(range.end));
+            for c in &mut covered_by_rare[lo - range.start..hi - range.start] {
                 *c = true;
             }
         }
