@@ -716,12 +716,7 @@ impl Scanner {
     ) -> Result<Vec<Verified>> {
         progress.stage("verifying", Some(work.len() as u64));
         let order = walk_order(records.len(), work);
-        let mut last_use = vec![0u32; records.len()];
-        for (k, &e) in order.iter().enumerate() {
-            let (x, y, _) = work[e as usize];
-            last_use[x as usize] = k as u32;
-            last_use[y as usize] = k as u32;
-        }
+        let uses = Uses::new(records.len(), order.iter().map(|&e| work[e as usize]));
         // New documents per block, and bytes of prepared documents kept at most.
         const BLOCK_DOCS: usize = 1024;
         let budget = (self.cfg.max_memory / 2).max(16 << 20);
@@ -769,10 +764,9 @@ impl Scanner {
                     .into_iter()
                     .filter(|v| v.near || !v.passages.is_empty()),
             );
-            // Drop what no later pair needs; past the budget, drop everything.
-            let over = held > budget;
+            // Drop what no later pair needs.
             kept.retain(|&d| {
-                let keep = !over && last_use[d as usize] as usize >= j;
+                let keep = uses.next(d, j).is_some();
                 if !keep {
                     if let Some(p) = cache[d as usize].take() {
                         held -= p.size;
@@ -780,6 +774,17 @@ impl Scanner {
                 }
                 keep
             });
+            // Past the budget, drop the documents needed again furthest ahead (Belady's rule),
+            // down to three quarters of the budget.
+            if held > budget {
+                kept.sort_unstable_by_key(|&d| uses.next(d, j));
+                while held > budget / 4 * 3 {
+                    let Some(d) = kept.pop() else { break };
+                    if let Some(p) = cache[d as usize].take() {
+                        held -= p.size;
+                    }
+                }
+            }
             i = j;
         }
         Ok(out)
@@ -862,6 +867,42 @@ impl Scanner {
             passages,
             words,
         }
+    }
+}
+
+/// Where in the walk each document is needed: the positions of its pairs, per document (CSR).
+struct Uses {
+    start: Vec<u32>,
+    at: Vec<u32>,
+}
+
+impl Uses {
+    /// The uses of `n` documents by `pairs`, in walk order.
+    fn new(n: usize, pairs: impl Iterator<Item = (u32, u32, u8)> + Clone) -> Uses {
+        let mut start = vec![0u32; n + 1];
+        for (x, y, _) in pairs.clone() {
+            start[x as usize + 1] += 1;
+            start[y as usize + 1] += 1;
+        }
+        for d in 0..n {
+            start[d + 1] += start[d];
+        }
+        let mut fill = start.clone();
+        let mut at = vec![0u32; start[n] as usize];
+        for (k, (x, y, _)) in pairs.enumerate() {
+            for d in [x, y] {
+                at[fill[d as usize] as usize] = k as u32;
+                fill[d as usize] += 1;
+            }
+        }
+        Uses { start, at }
+    }
+
+    /// The first position at or after `from` where document `d` is needed, if any.
+    fn next(&self, d: u32, from: usize) -> Option<u32> {
+        let mine = &self.at[self.start[d as usize] as usize..self.start[d as usize + 1] as usize];
+        mine.get(mine.partition_point(|&k| (k as usize) < from))
+            .copied()
     }
 }
 
@@ -1055,6 +1096,20 @@ mod tests {
             .collect();
         assert_eq!(pairs, [(0, 1), (1, 2), (2, 3), (4, 5)]);
         assert_eq!(walk_order(3, &[]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn uses_give_each_documents_next_pair() {
+        // Walk positions 0..4 of pairs (0,1) (1,2) (0,2) (3,4).
+        let pairs = [(0, 1, 1), (1, 2, 1), (0, 2, 2), (3, 4, 2)];
+        let uses = Uses::new(6, pairs.iter().copied());
+        assert_eq!(uses.next(0, 0), Some(0));
+        assert_eq!(uses.next(0, 1), Some(2));
+        assert_eq!(uses.next(1, 2), None);
+        assert_eq!(uses.next(2, 2), Some(2));
+        assert_eq!(uses.next(4, 0), Some(3));
+        assert_eq!(uses.next(5, 0), None);
+        assert_eq!(uses.next(3, 4), None);
     }
 
     #[test]
