@@ -207,7 +207,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!(
         "{} {}",
         thousands(n as u64),
-        if n == 1 { one } else { many }
+        super::noun(n as u64, one, many)
     )
 }
 
@@ -432,17 +432,24 @@ impl<W: Write> Page<'_, W> {
         writeln!(
             self.out,
             "</div>\n<p class=\"settings\">{} bytes scanned. Near-duplicates: Jaccard ≥ {:.2} \
-             over {} shingles, {}, LSH {} bands × {} rows, {} candidate \
-             pairs, {} oversized buckets. Passages: {} candidate pairs.</p>",
+             over {} shingles, {}, LSH {} bands × {} rows, {}, {}. Passages: {}.</p>",
             thousands(s.bytes),
             s.threshold,
             Esc(&s.shingle),
             s.sketch_summary(),
             s.bands,
             s.rows,
-            thousands(s.candidates),
-            thousands(s.oversized_buckets),
-            thousands(s.passage_candidates),
+            count(s.candidates as usize, "candidate pair", "candidate pairs"),
+            count(
+                s.oversized_buckets as usize,
+                "oversized bucket",
+                "oversized buckets"
+            ),
+            count(
+                s.passage_candidates as usize,
+                "candidate pair",
+                "candidate pairs"
+            ),
         )?;
         let w = &s.warnings;
         if w.total() > 0 {

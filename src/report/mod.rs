@@ -138,6 +138,15 @@ pub struct Stats {
     pub warnings: Warnings,
 }
 
+/// The noun for `n` things: `one` for exactly one, `many` otherwise.
+pub(crate) fn noun<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// The sketch of reports written before [`Stats::sketch`] existed.
 fn classic_minhash() -> crate::minhash::Scheme {
     crate::minhash::Scheme::MinHash

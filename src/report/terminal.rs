@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Pair, Report};
+use super::{noun, Pair, Report};
 use crate::align::{DiffOp, Passage, PassageKind};
 
 /// How terminal output looks.
@@ -93,19 +93,24 @@ pub fn write_report<W: Write>(
         .count();
     writeln!(
         out,
-        "{}{} documents, {} bytes: {} near-duplicate pairs, {} clusters, {} pairs sharing {} passages{}",
+        "{}{} {}, {} bytes: {} near-duplicate {}, {} {}, {} {} sharing {} {}{}",
         st.head.render(),
         s.documents,
+        noun(s.documents, "document", "documents"),
         s.bytes,
         s.near_duplicate_pairs,
+        noun(s.near_duplicate_pairs, "pair", "pairs"),
         s.clusters,
+        noun(s.clusters, "cluster", "clusters"),
         passage_pairs,
+        noun(passage_pairs as u64, "pair", "pairs"),
         s.passages,
+        noun(s.passages, "passage", "passages"),
         st.head.render_reset()
     )?;
     writeln!(
         out,
-        "{}threshold {:.2}, {}, {}, LSH {} bands × {} rows: {} candidates, {} passage candidates, {} ms{}",
+        "{}threshold {:.2}, {}, {}, LSH {} bands × {} rows: {} {}, {} passage {}, {} ms{}",
         st.dim.render(),
         s.threshold,
         s.shingle,
@@ -113,7 +118,9 @@ pub fn write_report<W: Write>(
         s.bands,
         s.rows,
         s.candidates,
+        noun(s.candidates, "candidate", "candidates"),
         s.passage_candidates,
+        noun(s.passage_candidates, "candidate", "candidates"),
         s.elapsed_ms,
         st.dim.render_reset()
     )?;
@@ -170,13 +177,14 @@ pub fn write_report<W: Write>(
         for p in with_passages {
             writeln!(
                 out,
-                "\n{}{}  ↔  {}{}  (jaccard {:.4}, {} passages)",
+                "\n{}{}  ↔  {}{}  (jaccard {:.4}, {} {})",
                 st.head.render(),
                 p.a,
                 p.b,
                 st.head.render_reset(),
                 p.jaccard,
-                p.passages.len()
+                p.passages.len(),
+                noun(p.passages.len() as u64, "passage", "passages")
             )?;
             for (k, x) in p.passages.iter().enumerate() {
                 write_passage(&mut out, k + 1, x, &st)?;
@@ -214,7 +222,8 @@ fn write_spread<W: Write>(out: &mut W, report: &Report, st: &Styles) -> io::Resu
                 None => format!("source unknown: {}", c.source_reason),
             };
             let carriers = if c.outlets_known() {
-                format!("{} outlets, {} documents", c.outlets, c.documents)
+                let outlets = noun(c.outlets as u64, "outlet", "outlets");
+                format!("{} {outlets}, {} documents", c.outlets, c.documents)
             } else {
                 format!("{} documents", c.documents)
             };
@@ -287,9 +296,10 @@ pub fn write_passages<W: Write>(
     let st = Styles::new(opts.color);
     writeln!(
         out,
-        "{}{a}  ↔  {b}: {} shared passages{}",
+        "{}{a}  ↔  {b}: {} shared {}{}",
         st.head.render(),
         passages.len(),
+        noun(passages.len() as u64, "passage", "passages"),
         st.head.render_reset()
     )?;
     for (k, p) in passages.iter().enumerate() {

@@ -176,7 +176,43 @@ fn diff_two_files() {
 
     // Nothing shared: exit 1.
     let c = dir.join("003_5b12e4d389ea33b2.txt");
-    reprint().args(["diff"]).arg(&a).arg(&c).assert().code(1);
+    reprint()
+        .args(["diff"])
+        .arg(&a)
+        .arg(&c)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(": 0 shared passages"));
+}
+
+#[test]
+fn counts_agree_with_their_nouns() {
+    let dir = tempfile::tempdir().unwrap();
+    let quote = "nobody in this town will ever forget the night the old mill burned down";
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, format!("The mayor spoke on Monday. {quote}, she said.")).unwrap();
+    std::fs::write(&b, format!("A neighbour recalled that {quote} in 1998.")).unwrap();
+    reprint()
+        .args(["diff", "--color", "never"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(": 1 shared passage\n"));
+    reprint()
+        .args(["scan", "--color", "never"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "bytes: 0 near-duplicate pairs, 0 clusters, 1 pair sharing 1 passage\n",
+        ))
+        .stdout(predicate::str::contains(
+            ": 1 candidate, 1 passage candidate, ",
+        ))
+        .stdout(predicate::str::contains("(jaccard"))
+        .stdout(predicate::str::contains(", 1 passage)"));
 }
 
 #[test]
