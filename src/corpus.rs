@@ -9,7 +9,8 @@
 //!    `title`, which are carried through to the output. Blank lines are ignored.
 //!
 //! Bad input never panics. Invalid UTF-8 is decoded lossily and counted; empty documents, binary
-//! files (a NUL byte) and documents over the size limit are skipped and counted; a malformed JSON
+//! files ([`text_of`]: a NUL byte, or mostly not text) and documents over the size limit are
+//! skipped and counted; a malformed JSON
 //! line is an error naming `file:line` unless [`ReadOptions::skip_bad_lines`] turns it into a
 //! counted warning; a duplicate id is an error naming both places; an unreadable path is an
 //! error naming it. Documents are handed to a callback one at a time, so a caller decides what to
@@ -77,7 +78,7 @@ pub struct Warnings {
     pub invalid_utf8: u64,
     /// Documents with no words, skipped.
     pub empty: u64,
-    /// Files with NUL bytes, skipped as binary.
+    /// Files that are not text (see [`text_of`]), skipped as binary.
     pub binary: u64,
     /// Documents larger than the size limit, skipped.
     pub too_large: u64,
@@ -352,6 +353,35 @@ enum Parsed {
     Bad(String),
 }
 
+/// The text of a file's bytes, decoded lossily (the flag says whether anything was replaced),
+/// or why they are not text: a NUL byte, or mostly bytes that are neither UTF-8 nor printable
+/// ([`mostly_not_text`]).
+pub fn text_of(bytes: Vec<u8>) -> std::result::Result<(String, bool), &'static str> {
+    if bytes.contains(&0) {
+        return Err("NUL byte");
+    }
+    let (text, lossy) = decode(bytes);
+    if lossy && mostly_not_text(&text) {
+        return Err("over a tenth of it not text");
+    }
+    Ok((text, lossy))
+}
+
+/// True when over a tenth of the characters of lossily decoded `text` are replacement
+/// characters (bytes that were not UTF-8) or control characters other than white space: a
+/// binary file without a NUL byte, or text in another encoding that would only index as noise.
+/// A Latin-1 file with a few accented letters stays text.
+fn mostly_not_text(text: &str) -> bool {
+    let (mut chars, mut noise) = (0usize, 0usize);
+    for c in text.chars() {
+        chars += 1;
+        if c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace()) {
+            noise += 1;
+        }
+    }
+    noise * 10 > chars
+}
+
 /// Decodes bytes as UTF-8, lossily; the flag says whether anything was replaced.
 fn decode(bytes: Vec<u8>) -> (String, bool) {
     match String::from_utf8(bytes) {
@@ -445,13 +475,15 @@ fn parse_text_file(path: &Path, id: String, max_bytes: usize) -> Result<Parsed> 
             format!("{origin}: larger than {max_bytes} bytes, skipped"),
         ));
     }
-    if bytes.contains(&0) {
-        return Ok(Parsed::Skipped(
-            WarnKind::Binary,
-            format!("{origin}: binary file (NUL byte), skipped"),
-        ));
-    }
-    let (text, lossy) = decode(bytes);
+    let (text, lossy) = match text_of(bytes) {
+        Ok(t) => t,
+        Err(why) => {
+            return Ok(Parsed::Skipped(
+                WarnKind::Binary,
+                format!("{origin}: binary file ({why}), skipped"),
+            ))
+        }
+    };
     let mut notes = Vec::new();
     if lossy {
         notes.push((
@@ -835,11 +867,18 @@ mod tests {
         write(dir.path(), "bin.txt", b"abc\0def");
         write(dir.path(), "empty.txt", b"  \n ... \n");
         write(dir.path(), "latin1.txt", b"caf\xe9 au lait");
+        // No NUL byte, but mostly bytes that are neither UTF-8 nor printable.
+        let noise: Vec<u8> = (0..400u32).map(|i| (i * 97 % 251) as u8 | 0x80).collect();
+        write(dir.path(), "noise.dat.txt", &noise);
         let (docs, w) = read_all(&[dir.path().to_path_buf()], &ReadOptions::new()).unwrap();
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].text, "caf\u{FFFD} au lait");
-        assert_eq!((w.binary, w.empty, w.invalid_utf8), (1, 1, 1));
-        assert_eq!(w.messages.len(), 3);
+        assert_eq!((w.binary, w.empty, w.invalid_utf8), (2, 1, 1));
+        assert_eq!(w.messages.len(), 4);
+        assert!(w
+            .messages
+            .iter()
+            .any(|m| m.contains("noise.dat.txt: binary file")));
     }
 
     #[test]

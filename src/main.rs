@@ -468,10 +468,10 @@ where
 
 fn read_one(path: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    if bytes.contains(&0) {
-        bail!("{}: binary file (NUL byte)", path.display());
+    match reprint::corpus::text_of(bytes) {
+        Ok((text, _)) => Ok(text),
+        Err(why) => bail!("{}: binary file ({why})", path.display()),
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[derive(serde::Serialize)]

@@ -72,6 +72,26 @@ fn binary_empty_and_invalid_utf8_are_counted() {
 }
 
 #[test]
+fn binary_without_nul_bytes_is_not_text() {
+    let dir = tempfile::tempdir().unwrap();
+    // High bytes that are not UTF-8, and control characters, but no NUL.
+    let noise: Vec<u8> = (0..600u32).map(|i| (i * 131 % 255 + 1) as u8).collect();
+    assert!(!noise.contains(&0));
+    let bin = write(dir.path(), "image.txt", &noise);
+    let ok = write(dir.path(), "ok.txt", b"A normal article with normal words.");
+    let v = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(v["stats"]["warnings"]["binary"], 1);
+    assert_eq!(v["stats"]["documents"], 1);
+    reprint()
+        .arg("diff")
+        .arg(&ok)
+        .arg(&bin)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("image.txt: binary file"));
+}
+
+#[test]
 fn invalid_utf8_in_json_lines_is_decoded_lossily() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(
