@@ -27,6 +27,8 @@
 #   SCAN_ARGS   extra `reprint scan` arguments for every scan, e.g. "--sketch minhash"; recorded,
 #               and shown after the mode in the tables
 #   KEEP_REPORTS=1  keep the scan reports (they are large with passages; deleted by default)
+#   COLD=1      do not read the archive once before each scan (by default every scan starts
+#               with the archive in the page cache)
 #
 # Needs: python3 (standard library only), /usr/bin/time (installed with apt-get when missing
 # and running as root), git (only to record the commit).
@@ -455,6 +457,9 @@ for n in "${SIZES[@]}"; do
         read -ra extra <<<"${SCAN_ARGS:-}"
         args+=(${extra[@]+"${extra[@]}"})
         rm -f "$report"
+        # Every scan starts with the archive in the page cache, as a second run would: the
+        # first scan after generating or after a larger archive otherwise pays for the disk.
+        [[ -n ${COLD:-} ]] || cat "$archive" >/dev/null
         busy=$(wait_quiet)
         load=$(cat /proc/loadavg)
         say "$n articles, $mode: $REPRINT ${args[*]}"

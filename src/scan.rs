@@ -2,7 +2,7 @@
 //! number of articles, not by their text.
 //!
 //! 1. **One streaming pass.** Input is read in batches ([`crate::corpus::read_inputs_with`]);
-//!    each document is tokenised, shingled and MinHashed in parallel ([`crate::shingle`],
+//!    each document is tokenised, shingled and sketched in parallel ([`crate::shingle`],
 //!    [`crate::minhash`]) while its text is hot. What is kept per document is small: its id,
 //!    metadata and where its text can be read again, plus its `bands` LSH keys and (for
 //!    passages) its word n-gram postings, both in [`crate::spill::Streams`] that move to
@@ -11,11 +11,13 @@
 //! 2. **Candidates.** Each band's keys are sorted into buckets ([`crate::lsh`]); unless passages
 //!    are off, each partition of the n-gram index is sorted into pairs sharing rare n-grams
 //!    ([`crate::reuse`]).
-//! 3. **Verification and alignment, in blocks.** The candidate pairs, sorted, are cut into
-//!    blocks of a few thousand documents. A block's texts are read again, shingled and
-//!    prepared in parallel; each pair gets its exact Jaccard (near-duplicates are those at or
-//!    above the threshold) and, when it came from the n-gram index or is a near-duplicate, its
-//!    passages ([`crate::align`]). Then the block's texts are dropped.
+//! 3. **Verification and alignment, in blocks.** The candidate pairs are ordered along a
+//!    breadth-first walk of the pair graph and taken in blocks of about a thousand new
+//!    documents. A block's new texts are read again and prepared in parallel; each pair gets its
+//!    exact Jaccard (near-duplicates are those at or above the threshold) and, when it came from
+//!    the n-gram index or is a near-duplicate, its passages ([`crate::align`]). A prepared
+//!    document is kept while later pairs need it; past half the memory budget, the ones needed
+//!    again furthest ahead are dropped (Belady's rule) and read again when their turn comes.
 //! 4. Near-duplicate pairs are clustered ([`crate::cluster`]), passages are grouped and coverage
 //!    is counted ([`crate::spread`], from the word ranges the aligner found).
 //! 5. Everything is sorted: the report is byte-identical whatever the number of threads or the
