@@ -354,8 +354,8 @@ enum Parsed {
 }
 
 /// The text of a file's bytes, decoded lossily (the flag says whether anything was replaced),
-/// or why they are not text: a NUL byte, or mostly bytes that are neither UTF-8 nor printable
-/// ([`mostly_not_text`]).
+/// or why they are not text: a NUL byte, or over a tenth of the decoded characters replacement
+/// characters (bytes that were not UTF-8) or control characters other than white space.
 pub fn text_of(bytes: Vec<u8>) -> std::result::Result<(String, bool), &'static str> {
     if bytes.contains(&0) {
         return Err("NUL byte");
