@@ -4,7 +4,8 @@
 //! which, at two levels.
 //!
 //! 1. **Near-duplicate articles** (syndicated or lightly edited copies). Each document becomes a
-//!    set of word shingles ([`shingle`]), a MinHash signature ([`minhash`]) sketches the set,
+//!    set of word shingles ([`shingle`]), a MinHash-family signature ([`minhash`]: one-permutation
+//!    hashing by default, or classic MinHash) sketches the set,
 //!    banding ([`lsh`]) finds candidate pairs without comparing all pairs, exact Jaccard verifies
 //!    them, and union-find ([`cluster`]) groups them.
 //! 2. **Reused passages** inside otherwise different articles: a quote lifted verbatim or
