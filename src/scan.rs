@@ -779,7 +779,7 @@ impl Scanner {
             // Past the budget, drop the documents needed again furthest ahead (Belady's rule),
             // down to three quarters of the budget.
             if held > budget {
-                kept.sort_unstable_by_key(|&d| uses.next(d, j));
+                kept.sort_by_cached_key(|&d| uses.next(d, j));
                 while held > budget / 4 * 3 {
                     let Some(d) = kept.pop() else { break };
                     if let Some(p) = cache[d as usize].take() {
@@ -872,37 +872,53 @@ impl Scanner {
     }
 }
 
-/// Where in the walk each document is needed: the positions of its pairs, per document (CSR).
-struct Uses {
+/// A list of `u32` per document, all in one array (compressed sparse rows).
+struct PerDocument {
     start: Vec<u32>,
-    at: Vec<u32>,
+    items: Vec<u32>,
 }
 
-impl Uses {
-    /// The uses of `n` documents by `pairs`, in walk order.
-    fn new(n: usize, pairs: impl Iterator<Item = (u32, u32, u8)> + Clone) -> Uses {
+impl PerDocument {
+    /// The lists of `n` documents from `(document, item)` entries; each list keeps its entries'
+    /// order. `entries` is walked twice: to count, then to fill.
+    fn new(n: usize, entries: impl Iterator<Item = (u32, u32)> + Clone) -> PerDocument {
         let mut start = vec![0u32; n + 1];
-        for (x, y, _) in pairs.clone() {
-            start[x as usize + 1] += 1;
-            start[y as usize + 1] += 1;
+        for (d, _) in entries.clone() {
+            start[d as usize + 1] += 1;
         }
         for d in 0..n {
             start[d + 1] += start[d];
         }
         let mut fill = start.clone();
-        let mut at = vec![0u32; start[n] as usize];
-        for (k, (x, y, _)) in pairs.enumerate() {
-            for d in [x, y] {
-                at[fill[d as usize] as usize] = k as u32;
-                fill[d as usize] += 1;
-            }
+        let mut items = vec![0u32; start[n] as usize];
+        for (d, item) in entries {
+            items[fill[d as usize] as usize] = item;
+            fill[d as usize] += 1;
         }
-        Uses { start, at }
+        PerDocument { start, items }
+    }
+
+    /// Document `d`'s list.
+    fn of(&self, d: u32) -> &[u32] {
+        &self.items[self.start[d as usize] as usize..self.start[d as usize + 1] as usize]
+    }
+}
+
+/// Where in the walk each document is needed: the positions of its pairs, in order.
+struct Uses(PerDocument);
+
+impl Uses {
+    /// The uses of `n` documents by `pairs`, in walk order.
+    fn new(n: usize, pairs: impl Iterator<Item = (u32, u32, u8)> + Clone) -> Uses {
+        let entries = pairs
+            .enumerate()
+            .flat_map(|(k, (x, y, _))| [(x, k as u32), (y, k as u32)]);
+        Uses(PerDocument::new(n, entries))
     }
 
     /// The first position at or after `from` where document `d` is needed, if any.
     fn next(&self, d: u32, from: usize) -> Option<u32> {
-        let mine = &self.at[self.start[d as usize] as usize..self.start[d as usize + 1] as usize];
+        let mine = self.0.of(d);
         mine.get(mine.partition_point(|&k| (k as usize) < from))
             .copied()
     }
@@ -913,37 +929,20 @@ impl Uses {
 /// index order. Documents that share pairs get close ranks, so a document is needed during a
 /// short stretch of the walk.
 fn walk_order(n: usize, work: &[(u32, u32, u8)]) -> Vec<u32> {
-    // The graph as adjacency lists in one array (CSR).
-    let mut degree = vec![0u32; n + 1];
-    for &(x, y, _) in work {
-        degree[x as usize] += 1;
-        degree[y as usize] += 1;
-    }
-    let mut start = vec![0usize; n + 1];
-    for d in 0..n {
-        start[d + 1] = start[d] + degree[d] as usize;
-    }
-    let mut fill = start.clone();
-    let mut adj = vec![0u32; start[n]];
-    for &(x, y, _) in work {
-        adj[fill[x as usize]] = y;
-        fill[x as usize] += 1;
-        adj[fill[y as usize]] = x;
-        fill[y as usize] += 1;
-    }
-    drop(fill);
+    // The graph as adjacency lists.
+    let adj = PerDocument::new(n, work.iter().flat_map(|&(x, y, _)| [(x, y), (y, x)]));
     let mut rank = vec![u32::MAX; n];
     let mut next = 0u32;
     let mut queue = std::collections::VecDeque::new();
     for s in 0..n {
-        if rank[s] != u32::MAX || degree[s] == 0 {
+        if rank[s] != u32::MAX || adj.of(s as u32).is_empty() {
             continue;
         }
         rank[s] = next;
         next += 1;
         queue.push_back(s as u32);
         while let Some(d) = queue.pop_front() {
-            for &e in &adj[start[d as usize]..start[d as usize + 1]] {
+            for &e in adj.of(d) {
                 if rank[e as usize] == u32::MAX {
                     rank[e as usize] = next;
                     next += 1;
