@@ -10,9 +10,8 @@
 //!
 //! Bad input never panics. Invalid UTF-8 is decoded lossily and counted; empty documents, binary
 //! files ([`text_of`]: a NUL byte, or mostly not text) and documents over the size limit are
-//! skipped and counted; a malformed JSON
-//! line is an error naming `file:line` unless [`ReadOptions::skip_bad_lines`] turns it into a
-//! counted warning; a duplicate id is an error naming both places; an unreadable path is an
+//! skipped and counted; a malformed JSON line is an error naming `file:line` unless
+//! [`ReadOptions::skip_bad_lines`] turns it into a counted warning; a duplicate id is an error naming both places; an unreadable path is an
 //! error naming it. Documents are handed to a callback one at a time, so a caller decides what to
 //! keep in memory.
 

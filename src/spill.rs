@@ -188,9 +188,7 @@ impl StreamReader {
             );
             left -= n;
         }
-        for chunk in self.buffer.slices() {
-            out.extend_from_slice(chunk);
-        }
+        self.buffer.append_to(&mut out);
         Ok(out)
     }
 }
@@ -241,15 +239,20 @@ impl Chunks {
             .chain(std::iter::once(self.last.as_slice()))
     }
 
+    /// Appends every value, in order, to `out`.
+    fn append_to(&self, out: &mut Vec<u64>) {
+        for chunk in self.slices() {
+            out.extend_from_slice(chunk);
+        }
+    }
+
     /// Every value, in order, in one vector.
     fn into_vec(self) -> Vec<u64> {
         if self.full.is_empty() {
             return self.last;
         }
         let mut out = Vec::with_capacity(self.len());
-        for chunk in self.slices() {
-            out.extend_from_slice(chunk);
-        }
+        self.append_to(&mut out);
         out
     }
 }
