@@ -73,20 +73,25 @@ pub enum DiffOp {
     Insert,
 }
 
-/// A piece of a passage's diff. Concatenating the `a` texts of all segments gives the passage's
-/// `a_text`, and likewise for `b`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A piece of a passage's diff: byte ranges into the passage's [`Passage::a_text`] and
+/// [`Passage::b_text`]. The segments of a passage tile both texts in order: the `a` ranges run
+/// from 0 to `a_text.len()` without gaps, and likewise for `b`. An insertion has an empty `a`
+/// range, a deletion an empty `b` range. Ranges, not copies: a report holds each passage's text
+/// once. [`Passage::segment_texts`] gives the texts, and in JSON a segment is written with its
+/// texts (`{"op", "a": "…", "b": "…"}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiffSegment {
     /// What happened to these words.
     pub op: DiffOp,
-    /// The original text on the `a` side (empty for an insertion).
-    pub a: String,
-    /// The original text on the `b` side (empty for a deletion).
-    pub b: String,
+    /// The segment's bytes of `a_text`.
+    pub a: Range<usize>,
+    /// The segment's bytes of `b_text`.
+    pub b: Range<usize>,
 }
 
 /// A passage that two documents share.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "wire::PassageIn")]
 pub struct Passage {
     /// Start byte in `a` (half-open range).
     pub a_start: usize,
@@ -115,10 +120,185 @@ pub struct Passage {
     /// True when the passage lies inside quotation marks (on either side).
     pub quote: bool,
     /// Who the quote is attributed to, when an adjacent attribution names someone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
     /// Word-level diff from `a` to `b`.
     pub diff: Vec<DiffSegment>,
+}
+
+impl DiffSegment {
+    /// Segments that tile two texts with the given pieces, in order: each piece's range starts
+    /// where the previous piece on its side ended. The pieces of each side should concatenate
+    /// to that side's passage text.
+    pub fn tile(pieces: &[(DiffOp, &str, &str)]) -> Vec<DiffSegment> {
+        let (mut at_a, mut at_b) = (0, 0);
+        pieces
+            .iter()
+            .map(|&(op, a, b)| {
+                let seg = DiffSegment {
+                    op,
+                    a: at_a..at_a + a.len(),
+                    b: at_b..at_b + b.len(),
+                };
+                (at_a, at_b) = (seg.a.end, seg.b.end);
+                seg
+            })
+            .collect()
+    }
+}
+
+impl Passage {
+    /// The texts of one diff segment on the `a` and `b` sides. A range that does not fall on
+    /// the passage's text (only possible in a hand-built passage) gives an empty text.
+    pub fn segment_texts(&self, seg: &DiffSegment) -> (&str, &str) {
+        (
+            self.a_text.get(seg.a.clone()).unwrap_or(""),
+            self.b_text.get(seg.b.clone()).unwrap_or(""),
+        )
+    }
+}
+
+/// The JSON form of passages: diff segments carry their texts.
+mod wire {
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Serialize, Serializer};
+
+    use super::{DiffOp, DiffSegment, Passage, PassageKind};
+
+    #[derive(Serialize, Deserialize)]
+    struct SegmentText<S> {
+        op: DiffOp,
+        a: S,
+        b: S,
+    }
+
+    /// A passage's diff as it is written: each segment with its two texts.
+    struct Segments<'p>(&'p Passage);
+
+    impl Serialize for Segments<'_> {
+        fn serialize<Z: Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+            let p = self.0;
+            let mut seq = s.serialize_seq(Some(p.diff.len()))?;
+            for seg in &p.diff {
+                let (a, b) = p.segment_texts(seg);
+                seq.serialize_element(&SegmentText { op: seg.op, a, b })?;
+            }
+            seq.end()
+        }
+    }
+
+    #[derive(Serialize)]
+    struct PassageOut<'p> {
+        a_start: usize,
+        a_end: usize,
+        b_start: usize,
+        b_end: usize,
+        a_text: &'p str,
+        b_text: &'p str,
+        kind: PassageKind,
+        similarity: f64,
+        matched: usize,
+        inserted: usize,
+        deleted: usize,
+        substituted: usize,
+        quote: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        speaker: &'p Option<String>,
+        diff: Segments<'p>,
+    }
+
+    impl Serialize for Passage {
+        fn serialize<Z: Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+            PassageOut {
+                a_start: self.a_start,
+                a_end: self.a_end,
+                b_start: self.b_start,
+                b_end: self.b_end,
+                a_text: &self.a_text,
+                b_text: &self.b_text,
+                kind: self.kind,
+                similarity: self.similarity,
+                matched: self.matched,
+                inserted: self.inserted,
+                deleted: self.deleted,
+                substituted: self.substituted,
+                quote: self.quote,
+                speaker: &self.speaker,
+                diff: Segments(self),
+            }
+            .serialize(s)
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct PassageIn {
+        a_start: usize,
+        a_end: usize,
+        b_start: usize,
+        b_end: usize,
+        a_text: String,
+        b_text: String,
+        kind: PassageKind,
+        similarity: f64,
+        matched: usize,
+        inserted: usize,
+        deleted: usize,
+        substituted: usize,
+        quote: bool,
+        #[serde(default)]
+        speaker: Option<String>,
+        #[serde(default)]
+        diff: Vec<SegmentText<String>>,
+    }
+
+    /// The range of `piece` at byte `at` of `text`, advancing `at`; `None` when `text` does not
+    /// continue with `piece` there.
+    fn next_range(text: &str, at: &mut usize, piece: &str) -> Option<std::ops::Range<usize>> {
+        let start = *at;
+        text.get(start..)?.starts_with(piece).then(|| {
+            *at += piece.len();
+            start..*at
+        })
+    }
+
+    impl TryFrom<PassageIn> for Passage {
+        type Error = String;
+
+        fn try_from(p: PassageIn) -> Result<Passage, String> {
+            let (mut at_a, mut at_b) = (0, 0);
+            let mut diff = Vec::with_capacity(p.diff.len());
+            for (k, seg) in p.diff.iter().enumerate() {
+                let (Some(a), Some(b)) = (
+                    next_range(&p.a_text, &mut at_a, &seg.a),
+                    next_range(&p.b_text, &mut at_b, &seg.b),
+                ) else {
+                    return Err(format!(
+                        "diff segment {k} does not continue the passage's a_text and b_text"
+                    ));
+                };
+                diff.push(DiffSegment { op: seg.op, a, b });
+            }
+            if !p.diff.is_empty() && (at_a, at_b) != (p.a_text.len(), p.b_text.len()) {
+                return Err("the diff segments do not spell out a_text and b_text".to_owned());
+            }
+            Ok(Passage {
+                a_start: p.a_start,
+                a_end: p.a_end,
+                b_start: p.b_start,
+                b_end: p.b_end,
+                a_text: p.a_text,
+                b_text: p.b_text,
+                kind: p.kind,
+                similarity: p.similarity,
+                matched: p.matched,
+                inserted: p.inserted,
+                deleted: p.deleted,
+                substituted: p.substituted,
+                quote: p.quote,
+                speaker: p.speaker,
+                diff,
+            })
+        }
+    }
 }
 
 /// Builds an [`Aligner`]. Every setter's doc gives its default.
@@ -770,7 +950,7 @@ impl Aligner {
             substituted,
             quote: quote_a || quote_b,
             speaker,
-            diff: diff_segments(a_text, a, ta, b_text, b, tb, steps),
+            diff: diff_segments(a, ta, b, tb, steps),
         })
     }
 }
@@ -992,12 +1172,9 @@ fn shares_rare_ngram(
 
 /// Builds the word-level diff of a passage on original text. Each segment covers whole tokens
 /// plus the text up to the next segment, so the segments concatenate to the passage texts.
-#[allow(clippy::too_many_arguments)]
 fn diff_segments(
-    a_text: &str,
     a: &AlignDoc,
     ta: Range<usize>,
-    b_text: &str,
     b: &AlignDoc,
     tb: Range<usize>,
     steps: &[Step],
@@ -1065,26 +1242,30 @@ fn diff_segments(
     }
     // Turn token ranges into text: each side's segment runs from its first token to the start of
     // that side's next token in the passage (or the passage end).
-    let slice = |text: &str, d: &AlignDoc, r: &Span, end_tok: usize| -> String {
-        match r {
-            None => String::new(),
-            Some(r) => {
-                let start = d.spans[r.start].0;
-                let end = if r.end < end_tok {
-                    d.spans[r.end].0
-                } else {
-                    d.spans[end_tok - 1].1
-                };
-                text[start..end].to_owned()
-            }
+    // Ranges are relative to the passage's start, and an empty side sits where the other
+    // side's change happened: at the end of the text before it.
+    let slice = |d: &AlignDoc, r: &Span, t: &Range<usize>, at: &mut usize| -> Range<usize> {
+        let origin = d.spans[t.start].0;
+        if let Some(r) = r {
+            *at = if r.end < t.end {
+                d.spans[r.end].0
+            } else {
+                d.spans[t.end - 1].1
+            } - origin;
         }
+        let start = match r {
+            Some(r) => d.spans[r.start].0 - origin,
+            None => *at,
+        };
+        start..*at
     };
+    let (mut at_a, mut at_b) = (0, 0);
     merged
         .iter()
         .map(|(op, ra, rb)| DiffSegment {
             op: *op,
-            a: slice(a_text, a, ra, ta.end),
-            b: slice(b_text, b, rb, tb.end),
+            a: slice(a, ra, &ta, &mut at_a),
+            b: slice(b, rb, &tb, &mut at_b),
         })
         .collect()
 }
@@ -1112,6 +1293,45 @@ mod tests {
     }
 
     #[test]
+    fn json_writes_segment_texts_and_reads_them_back_as_ranges() {
+        let a = "Let them provide some materials, specifics and data. We'll be prepared to look at them and talk about it.";
+        let b = "Let them provide some materials, specifics and data [on this case]. We will be prepared to look at them and talk about it.";
+        let p = align(a, b).remove(0);
+        let json = serde_json::to_value(&p).unwrap();
+        let segs = json["diff"].as_array().unwrap();
+        assert_eq!(segs.len(), p.diff.len());
+        for (seg, v) in p.diff.iter().zip(segs) {
+            let (ta, tb) = p.segment_texts(seg);
+            assert_eq!((v["a"].as_str(), v["b"].as_str()), (Some(ta), Some(tb)));
+        }
+        let back: Passage = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(back, p);
+        // Segments that do not spell out the texts are refused, not silently re-ranged.
+        let mut bad = json.clone();
+        bad["diff"][0]["a"] = "Something else ".into();
+        let err = serde_json::from_value::<Passage>(bad).unwrap_err();
+        assert!(err.to_string().contains("diff segment 0"), "{err}");
+        let mut short = json;
+        short["diff"].as_array_mut().unwrap().pop();
+        assert!(serde_json::from_value::<Passage>(short).is_err());
+    }
+
+    #[test]
+    fn tiled_segments_cover_their_pieces() {
+        let d = DiffSegment::tile(&[
+            (DiffOp::Equal, "We ", "We "),
+            (DiffOp::Replace, "will ", "shall "),
+            (DiffOp::Insert, "", "own "),
+            (DiffOp::Delete, "x", ""),
+        ]);
+        let ranges: Vec<_> = d.iter().map(|s| (s.a.clone(), s.b.clone())).collect();
+        assert_eq!(
+            ranges,
+            [(0..3, 0..3), (3..8, 3..9), (8..8, 9..13), (8..9, 13..13)]
+        );
+    }
+
+    #[test]
     fn reworded_with_contraction_and_insertion() {
         let a = "Let them provide some materials, specifics and data. We'll be prepared to look at them and talk about it.";
         let b = "Let them provide some materials, specifics and data [on this case]. We will be prepared to look at them and talk about it.";
@@ -1120,14 +1340,14 @@ mod tests {
         assert_eq!(p[0].kind, PassageKind::Reworded);
         assert!(p[0].a_text.starts_with("Let them") && p[0].a_text.ends_with("about it"));
         assert_eq!(p[0].inserted, 3);
-        let joined: String = p[0].diff.iter().map(|s| s.a.as_str()).collect();
+        let joined: String = p[0].diff.iter().map(|s| p[0].segment_texts(s).0).collect();
         assert_eq!(joined, p[0].a_text);
-        let joined: String = p[0].diff.iter().map(|s| s.b.as_str()).collect();
+        let joined: String = p[0].diff.iter().map(|s| p[0].segment_texts(s).1).collect();
         assert_eq!(joined, p[0].b_text);
         assert!(
             p[0].diff
                 .iter()
-                .any(|s| s.op == DiffOp::Replace && s.a.starts_with("We'll")),
+                .any(|s| s.op == DiffOp::Replace && p[0].segment_texts(s).0.starts_with("We'll")),
             "{:#?}",
             p[0].diff
         );

@@ -106,12 +106,12 @@ pub struct CoverageShare {
     pub share: f64,
 }
 
-/// An occurrence during clustering.
-struct Occ {
-    doc: String,
+/// An occurrence during clustering, borrowed from its pair and passage.
+struct Occ<'p> {
+    doc: &'p str,
     start: usize,
     end: usize,
-    text: String,
+    text: &'p str,
 }
 
 /// Groups the passages of `pairs` into clusters. `meta` gives each document's metadata.
@@ -122,16 +122,16 @@ pub fn passage_clusters(pairs: &[Pair], meta: &BTreeMap<String, Metadata>) -> Ve
         for p in &pair.passages {
             let a = occs.len() as u32;
             occs.push(Occ {
-                doc: pair.a.clone(),
+                doc: &pair.a,
                 start: p.a_start,
                 end: p.a_end,
-                text: p.a_text.clone(),
+                text: &p.a_text,
             });
             occs.push(Occ {
-                doc: pair.b.clone(),
+                doc: &pair.b,
                 start: p.b_start,
                 end: p.b_end,
-                text: p.b_text.clone(),
+                text: &p.b_text,
             });
             links.push((a, a + 1));
         }
@@ -144,7 +144,7 @@ pub fn passage_clusters(pairs: &[Pair], meta: &BTreeMap<String, Metadata>) -> Ve
     let mut order: Vec<u32> = (0..occs.len() as u32).collect();
     order.sort_by(|&x, &y| {
         let (p, q) = (&occs[x as usize], &occs[y as usize]);
-        (&p.doc, p.start, p.end).cmp(&(&q.doc, q.start, q.end))
+        (p.doc, p.start, p.end).cmp(&(q.doc, q.start, q.end))
     });
     let mut k = 0;
     while k < order.len() {
@@ -189,7 +189,11 @@ pub fn passage_clusters(pairs: &[Pair], meta: &BTreeMap<String, Metadata>) -> Ve
     out
 }
 
-fn build_cluster(occs: &[Occ], ids: &[u32], meta: &BTreeMap<String, Metadata>) -> PassageCluster {
+fn build_cluster(
+    occs: &[Occ<'_>],
+    ids: &[u32],
+    meta: &BTreeMap<String, Metadata>,
+) -> PassageCluster {
     // `ids` are in (doc, start) order: merge overlapping ones of the same document.
     let mut members: Vec<ClusterMember> = Vec::new();
     for &i in ids {
@@ -205,15 +209,15 @@ fn build_cluster(occs: &[Occ], ids: &[u32], meta: &BTreeMap<String, Metadata>) -
                 continue;
             }
         }
-        let md = meta.get(&o.doc);
+        let md = meta.get(o.doc);
         members.push(ClusterMember {
-            doc: o.doc.clone(),
+            doc: o.doc.to_owned(),
             start: o.start,
             end: o.end,
             kind: String::new(),
             outlet: md.and_then(|m| m.outlet.clone()),
             date: md.and_then(|m| m.date.clone()),
-            text: o.text.clone(),
+            text: o.text.to_owned(),
         });
     }
     let documents = {

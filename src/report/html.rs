@@ -271,10 +271,11 @@ impl Side {
         }
     }
 
-    fn diff_part(self, seg: &DiffSegment) -> &str {
+    fn diff_part<'p>(self, p: &'p Passage, seg: &DiffSegment) -> &'p str {
+        let (a, b) = p.segment_texts(seg);
         match self {
-            Side::A => &seg.a,
-            Side::B => &seg.b,
+            Side::A => a,
+            Side::B => b,
         }
     }
 
@@ -1084,7 +1085,7 @@ impl<W: Write> Page<'_, W> {
     /// text exactly (it always does for the aligner's passages).
     fn passage_text(&mut self, p: &Passage, side: Side) -> io::Result<()> {
         let text = side.text(p);
-        let part = |seg| side.diff_part(seg);
+        let part = |seg| side.diff_part(p, seg);
         let mut rest = text;
         let spelled = p.diff.iter().all(|seg| match rest.strip_prefix(part(seg)) {
             Some(r) => {
@@ -1225,11 +1226,7 @@ mod tests {
             substituted: 0,
             quote: false,
             speaker: None,
-            diff: vec![DiffSegment {
-                op: DiffOp::Equal,
-                a: ta.into(),
-                b: tb.into(),
-            }],
+            diff: DiffSegment::tile(&[(DiffOp::Equal, ta, tb)]),
         }
     }
 
@@ -1252,33 +1249,17 @@ mod tests {
         reworded.inserted = 1;
         reworded.quote = true;
         reworded.speaker = Some("the minister".into());
-        reworded.diff = vec![
-            DiffSegment {
-                op: DiffOp::Equal,
-                a: "We ".into(),
-                b: "We ".into(),
-            },
-            DiffSegment {
-                op: DiffOp::Replace,
-                a: "will ".into(),
-                b: "shall ".into(),
-            },
-            DiffSegment {
-                op: DiffOp::Equal,
-                a: "never extradite our ".into(),
-                b: "never extradite our ".into(),
-            },
-            DiffSegment {
-                op: DiffOp::Insert,
-                a: "".into(),
-                b: "own ".into(),
-            },
-            DiffSegment {
-                op: DiffOp::Equal,
-                a: "citizens, he said.".into(),
-                b: "citizens, he said.".into(),
-            },
-        ];
+        reworded.diff = DiffSegment::tile(&[
+            (DiffOp::Equal, "We ", "We "),
+            (DiffOp::Replace, "will ", "shall "),
+            (
+                DiffOp::Equal,
+                "never extradite our ",
+                "never extradite our ",
+            ),
+            (DiffOp::Insert, "", "own "),
+            (DiffOp::Equal, "citizens, he said.", "citizens, he said."),
+        ]);
         let report = Report {
             documents: vec![
                 DocumentInfo {

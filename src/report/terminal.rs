@@ -347,7 +347,8 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
     let mut a_line = String::new();
     let mut b_line = String::new();
     for seg in &p.diff {
-        let (sa, sb) = (one_line(&seg.a), one_line(&seg.b));
+        let (ta, tb) = p.segment_texts(seg);
+        let (sa, sb) = (one_line(ta), one_line(tb));
         let push = |line: &mut String, text: &str, style: Style, open: &str, close: &str| {
             if text.is_empty() {
                 return;
