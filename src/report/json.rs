@@ -7,16 +7,105 @@
 //!   report order), `cluster`, `passage_cluster`, `coverage`, and finally one `stats`. A
 //!   consumer can stream it line by line.
 
-use std::io::Write;
+use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Report;
 
-/// Writes `report` as one JSON document followed by a newline.
-pub fn write_json<W: Write>(report: &Report, mut out: W) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut out, report)?;
-    out.write_all(b"\n")
+/// Records serialized by one parallel task.
+const CHUNK: usize = 16;
+
+/// Records serialized per round: a round's bytes wait in memory until they are written, so a
+/// round is kept small against the report.
+const ROUND: usize = 256;
+
+/// Serializes `items` in parallel, a round at a time, and writes them in order. `render` appends
+/// item `i`'s bytes to a buffer.
+fn write_records<W, T, F>(out: &mut W, items: &[T], render: F) -> io::Result<()>
+where
+    W: Write,
+    T: Sync,
+    F: Fn(usize, &T, &mut Vec<u8>) -> io::Result<()> + Sync,
+{
+    for (r, round) in items.chunks(ROUND).enumerate() {
+        let bufs = round
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut buf = Vec::new();
+                for (k, item) in chunk.iter().enumerate() {
+                    render(r * ROUND + c * CHUNK + k, item, &mut buf)?;
+                }
+                Ok(buf)
+            })
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for buf in bufs {
+            out.write_all(&buf)?;
+        }
+    }
+    Ok(())
+}
+
+/// Appends `value` pretty-printed as serde_json does it `depth` levels deep: its own lines
+/// indented by two spaces per level. A JSON string holds no raw newline, so every newline of
+/// the output starts a line.
+fn pretty_at<T: Serialize>(value: &T, depth: usize, buf: &mut Vec<u8>) -> io::Result<()> {
+    let mut own = Vec::new();
+    serde_json::to_writer_pretty(&mut own, value)?;
+    for (k, line) in own.split(|&b| b == b'\n').enumerate() {
+        if k > 0 {
+            buf.push(b'\n');
+            buf.resize(buf.len() + 2 * depth, b' ');
+        }
+        buf.extend_from_slice(line);
+    }
+    Ok(())
+}
+
+/// Writes one field of the top-level object, with `items` as a pretty-printed list.
+fn list_field<W: Write, T: Serialize + Sync>(
+    out: &mut W,
+    first: bool,
+    name: &str,
+    items: &[T],
+) -> io::Result<()> {
+    write!(out, "{}\n  \"{name}\": ", if first { "" } else { "," })?;
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    write_records(out, items, |i, item, buf| {
+        buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        pretty_at(item, 2, buf)
+    })?;
+    out.write_all(b"\n  ]")
+}
+
+/// Writes `report` as one JSON document followed by a newline: the bytes of
+/// `serde_json::to_writer_pretty`, with the lists serialized in parallel.
+pub fn write_json<W: Write>(report: &Report, mut out: W) -> io::Result<()> {
+    // The fields in the order `Report` declares them, as its derived `Serialize` writes them.
+    let Report {
+        documents,
+        pairs,
+        clusters,
+        passage_clusters,
+        coverage,
+        stats,
+    } = report;
+    out.write_all(b"{")?;
+    list_field(&mut out, true, "documents", documents)?;
+    list_field(&mut out, false, "pairs", pairs)?;
+    list_field(&mut out, false, "clusters", clusters)?;
+    list_field(&mut out, false, "passage_clusters", passage_clusters)?;
+    list_field(&mut out, false, "coverage", coverage)?;
+    out.write_all(b",\n  \"stats\": ")?;
+    let mut buf = Vec::new();
+    pretty_at(stats, 1, &mut buf)?;
+    out.write_all(&buf)?;
+    out.write_all(b"\n}\n")
 }
 
 #[derive(Serialize)]
@@ -26,30 +115,28 @@ struct Envelope<'a, T: Serialize> {
     data: &'a T,
 }
 
-fn line<W: Write, T: Serialize>(out: &mut W, kind: &str, data: &T) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &Envelope { kind, data })?;
-    out.write_all(b"\n")
+fn line<T: Serialize>(buf: &mut Vec<u8>, kind: &str, data: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *buf, &Envelope { kind, data })?;
+    buf.push(b'\n');
+    Ok(())
+}
+
+/// Writes one kind of record as JSON Lines, serialized in parallel.
+fn lines<W: Write, T: Serialize + Sync>(out: &mut W, kind: &str, items: &[T]) -> io::Result<()> {
+    write_records(out, items, |_, item, buf| line(buf, kind, item))
 }
 
 /// Writes `report` as JSON Lines: documents, pairs, clusters, passage clusters, coverage, then
 /// stats.
-pub fn write_jsonl<W: Write>(report: &Report, mut out: W) -> std::io::Result<()> {
-    for d in &report.documents {
-        line(&mut out, "document", d)?;
-    }
-    for p in &report.pairs {
-        line(&mut out, "pair", p)?;
-    }
-    for c in &report.clusters {
-        line(&mut out, "cluster", c)?;
-    }
-    for c in &report.passage_clusters {
-        line(&mut out, "passage_cluster", c)?;
-    }
-    for c in &report.coverage {
-        line(&mut out, "coverage", c)?;
-    }
-    line(&mut out, "stats", &report.stats)
+pub fn write_jsonl<W: Write>(report: &Report, mut out: W) -> io::Result<()> {
+    lines(&mut out, "document", &report.documents)?;
+    lines(&mut out, "pair", &report.pairs)?;
+    lines(&mut out, "cluster", &report.clusters)?;
+    lines(&mut out, "passage_cluster", &report.passage_clusters)?;
+    lines(&mut out, "coverage", &report.coverage)?;
+    let mut buf = Vec::new();
+    line(&mut buf, "stats", &report.stats)?;
+    out.write_all(&buf)
 }
 
 #[cfg(test)]
@@ -83,6 +170,87 @@ mod tests {
             })
             .collect();
         assert_eq!(kinds, ["document", "cluster", "stats"]);
+    }
+
+    /// A report with lists longer than a round, and passages with diffs and speakers.
+    fn long_report() -> Report {
+        let text = "We will \"never\" extradite our citizens, he said.\n";
+        let passage = crate::align::Passage {
+            a_start: 3,
+            a_end: 3 + text.len(),
+            b_start: 0,
+            b_end: text.len(),
+            a_text: text.into(),
+            b_text: text.into(),
+            kind: crate::align::PassageKind::Verbatim,
+            similarity: 1.0,
+            matched: 8,
+            inserted: 0,
+            deleted: 0,
+            substituted: 0,
+            quote: true,
+            speaker: Some("the minister".into()),
+            diff: crate::align::DiffSegment::tile(&[(crate::align::DiffOp::Equal, text, text)]),
+        };
+        Report {
+            documents: (0..ROUND + 7)
+                .map(|i| DocumentInfo {
+                    id: format!("doc-{i}"),
+                    bytes: i as u64,
+                    meta: crate::corpus::Metadata {
+                        outlet: (i % 3 == 0).then(|| format!("outlet {i}")),
+                        ..Default::default()
+                    },
+                })
+                .collect(),
+            pairs: (0..CHUNK * 2 + 1)
+                .map(|i| super::super::Pair {
+                    a: format!("doc-{i}"),
+                    b: format!("doc-{}", i + 1),
+                    jaccard: 0.125,
+                    passages: vec![passage.clone(); i % 3],
+                    ..Default::default()
+                })
+                .collect(),
+            clusters: vec![Cluster {
+                members: vec!["doc-1".into(), "doc-2".into()],
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn json_is_what_serde_json_pretty_prints() {
+        for r in [Report::default(), long_report()] {
+            let mut ours = Vec::new();
+            write_json(&r, &mut ours).unwrap();
+            let mut theirs = serde_json::to_vec_pretty(&r).unwrap();
+            theirs.push(b'\n');
+            assert!(ours == theirs, "{}", String::from_utf8_lossy(&ours));
+        }
+    }
+
+    #[test]
+    fn jsonl_lines_come_in_order() {
+        let r = long_report();
+        let mut buf = Vec::new();
+        write_jsonl(&r, &mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let n = r.documents.len();
+        assert_eq!(lines.len(), n + r.pairs.len() + 2);
+        for (i, l) in lines[..n].iter().enumerate() {
+            assert_eq!(l["data"]["id"], format!("doc-{i}"));
+        }
+        assert_eq!(lines[n + 1]["data"]["a"], "doc-1");
+        assert_eq!(
+            lines[n + 2]["data"]["passages"][1]["speaker"],
+            "the minister"
+        );
+        assert_eq!(lines.last().unwrap()["type"], "stats");
     }
 
     #[test]
