@@ -31,6 +31,7 @@
 //! from an adjacent attribution (`," Putin said`, `said Vladimir Frolov`, `Putin said: "`).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
@@ -101,10 +102,11 @@ pub struct Passage {
     pub b_start: usize,
     /// End byte in `b`.
     pub b_end: usize,
-    /// The original text of `a[a_start..a_end]`.
-    pub a_text: String,
+    /// The original text of `a[a_start..a_end]`. Shared, not copied, by the passage clusters
+    /// that contain it.
+    pub a_text: Arc<str>,
     /// The original text of `b[b_start..b_end]`.
-    pub b_text: String,
+    pub b_text: Arc<str>,
     /// `verbatim` or `reworded`.
     pub kind: PassageKind,
     /// Word similarity in `[0, 1]`: `2 · (matches + partial credit) / (units in a + units in b)`.
@@ -285,8 +287,8 @@ mod wire {
                 a_end: p.a_end,
                 b_start: p.b_start,
                 b_end: p.b_end,
-                a_text: p.a_text,
-                b_text: p.b_text,
+                a_text: p.a_text.into(),
+                b_text: p.b_text.into(),
                 kind: p.kind,
                 similarity: p.similarity,
                 matched: p.matched,
@@ -940,8 +942,8 @@ impl Aligner {
             a_end,
             b_start,
             b_end,
-            a_text: a_text[a_start..a_end].to_owned(),
-            b_text: b_text[b_start..b_end].to_owned(),
+            a_text: a_text[a_start..a_end].into(),
+            b_text: b_text[b_start..b_end].into(),
             kind,
             similarity: (similarity * 1e4).round() / 1e4,
             matched,
@@ -1287,7 +1289,7 @@ mod tests {
         let p = align(&a, &b);
         assert_eq!(p.len(), 1, "{p:#?}");
         assert_eq!(p[0].kind, PassageKind::Verbatim);
-        assert_eq!(&a[p[0].a_start..p[0].a_end], p[0].a_text);
+        assert_eq!(&a[p[0].a_start..p[0].a_end], &*p[0].a_text);
         assert!(p[0].a_text.starts_with("I know") && p[0].a_text.ends_with("authorities"));
         assert!(p[0].quote);
     }
@@ -1341,9 +1343,9 @@ mod tests {
         assert!(p[0].a_text.starts_with("Let them") && p[0].a_text.ends_with("about it"));
         assert_eq!(p[0].inserted, 3);
         let joined: String = p[0].diff.iter().map(|s| p[0].segment_texts(s).0).collect();
-        assert_eq!(joined, p[0].a_text);
+        assert_eq!(joined, &*p[0].a_text);
         let joined: String = p[0].diff.iter().map(|s| p[0].segment_texts(s).1).collect();
-        assert_eq!(joined, p[0].b_text);
+        assert_eq!(joined, &*p[0].b_text);
         assert!(
             p[0].diff
                 .iter()

@@ -22,6 +22,7 @@
 //! Only articles with some reuse are listed, most-copied first.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -36,7 +37,7 @@ use crate::tokenize::{for_each_word, tokenize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PassageCluster {
     /// The canonical text: the likely source's, or the longest member's.
-    pub text: String,
+    pub text: Arc<str>,
     /// Distinct documents carrying it.
     pub documents: usize,
     /// Distinct outlets carrying it (documents without an outlet count as their own).
@@ -75,7 +76,7 @@ pub struct ClusterMember {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The member's original text.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// How much of one article was found in others.
@@ -111,7 +112,7 @@ struct Occ<'p> {
     doc: &'p str,
     start: usize,
     end: usize,
-    text: &'p str,
+    text: &'p Arc<str>,
 }
 
 /// Groups the passages of `pairs` into clusters. `meta` gives each document's metadata.
@@ -203,7 +204,10 @@ fn build_cluster(
                 if o.end > m.end {
                     // Extend the member's text with the part of `o` past its end.
                     let extra = o.end - m.end;
-                    m.text.push_str(&o.text[o.text.len() - extra..]);
+                    let mut text = String::with_capacity(m.text.len() + extra);
+                    text.push_str(&m.text);
+                    text.push_str(&o.text[o.text.len() - extra..]);
+                    m.text = text.into();
                     m.end = o.end;
                 }
                 continue;
@@ -217,7 +221,7 @@ fn build_cluster(
             kind: String::new(),
             outlet: md.and_then(|m| m.outlet.clone()),
             date: md.and_then(|m| m.date.clone()),
-            text: o.text.to_owned(),
+            text: Arc::clone(o.text),
         });
     }
     let documents = {

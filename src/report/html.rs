@@ -1415,7 +1415,7 @@ mod tests {
         report.clusters = vec![Cluster {
             members: vec![ida.clone(), idb.clone()],
         }];
-        report.passage_clusters[0].text = payload.clone();
+        report.passage_clusters[0].text = payload.as_str().into();
         report.passage_clusters[0].source = None;
         report.passage_clusters[0].source_reason = payload.clone();
         for (m, id) in report.passage_clusters[0]
@@ -1427,7 +1427,7 @@ mod tests {
             m.outlet = Some(payload.clone());
             m.date = Some(payload.clone());
             m.kind = payload.clone();
-            m.text = payload.clone();
+            m.text = payload.as_str().into();
         }
         report.coverage[0].doc = ida.clone();
         report.coverage[0].by_document[0].name = idb.clone();
