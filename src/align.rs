@@ -79,15 +79,16 @@ pub enum DiffOp {
 /// from 0 to `a_text.len()` without gaps, and likewise for `b`. An insertion has an empty `a`
 /// range, a deletion an empty `b` range. Ranges, not copies: a report holds each passage's text
 /// once. [`Passage::segment_texts`] gives the texts, and in JSON a segment is written with its
-/// texts (`{"op", "a": "…", "b": "…"}`).
+/// texts (`{"op", "a": "…", "b": "…"}`). Offsets are `u32`, as in [`AlignDoc`]: the aligner
+/// works on documents under 4 GiB.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiffSegment {
     /// What happened to these words.
     pub op: DiffOp,
     /// The segment's bytes of `a_text`.
-    pub a: Range<usize>,
+    pub a: Range<u32>,
     /// The segment's bytes of `b_text`.
-    pub b: Range<usize>,
+    pub b: Range<u32>,
 }
 
 /// A passage that two documents share.
@@ -132,17 +133,18 @@ impl DiffSegment {
     /// where the previous piece on its side ended. The pieces of each side should concatenate
     /// to that side's passage text.
     pub fn tile(pieces: &[(DiffOp, &str, &str)]) -> Vec<DiffSegment> {
-        let (mut at_a, mut at_b) = (0, 0);
+        let (mut at_a, mut at_b) = (0u32, 0u32);
+        let next = |at: &mut u32, piece: &str| {
+            let start = *at;
+            *at = at.saturating_add(u32::try_from(piece.len()).unwrap_or(u32::MAX));
+            start..*at
+        };
         pieces
             .iter()
-            .map(|&(op, a, b)| {
-                let seg = DiffSegment {
-                    op,
-                    a: at_a..at_a + a.len(),
-                    b: at_b..at_b + b.len(),
-                };
-                (at_a, at_b) = (seg.a.end, seg.b.end);
-                seg
+            .map(|&(op, a, b)| DiffSegment {
+                op,
+                a: next(&mut at_a, a),
+                b: next(&mut at_b, b),
             })
             .collect()
     }
@@ -153,8 +155,12 @@ impl Passage {
     /// the passage's text (only possible in a hand-built passage) gives an empty text.
     pub fn segment_texts(&self, seg: &DiffSegment) -> (&str, &str) {
         (
-            self.a_text.get(seg.a.clone()).unwrap_or(""),
-            self.b_text.get(seg.b.clone()).unwrap_or(""),
+            self.a_text
+                .get(seg.a.start as usize..seg.a.end as usize)
+                .unwrap_or(""),
+            self.b_text
+                .get(seg.b.start as usize..seg.b.end as usize)
+                .unwrap_or(""),
         )
     }
 }
@@ -163,6 +169,8 @@ impl Passage {
 mod wire {
     use serde::ser::SerializeSeq;
     use serde::{Deserialize, Serialize, Serializer};
+
+    use std::sync::Arc;
 
     use super::{DiffOp, DiffSegment, Passage, PassageKind};
 
@@ -254,11 +262,13 @@ mod wire {
 
     /// The range of `piece` at byte `at` of `text`, advancing `at`; `None` when `text` does not
     /// continue with `piece` there.
-    fn next_range(text: &str, at: &mut usize, piece: &str) -> Option<std::ops::Range<usize>> {
+    fn next_range(text: &str, at: &mut usize, piece: &str) -> Option<std::ops::Range<u32>> {
         let start = *at;
+        let end = start + piece.len();
+        let range = u32::try_from(start).ok()?..u32::try_from(end).ok()?;
         text.get(start..)?.starts_with(piece).then(|| {
-            *at += piece.len();
-            start..*at
+            *at = end;
+            range
         })
     }
 
@@ -282,13 +292,19 @@ mod wire {
             if !p.diff.is_empty() && (at_a, at_b) != (p.a_text.len(), p.b_text.len()) {
                 return Err("the diff segments do not spell out a_text and b_text".to_owned());
             }
+            let a_text: Arc<str> = p.a_text.into();
+            let b_text = if p.b_text == *a_text {
+                Arc::clone(&a_text)
+            } else {
+                p.b_text.into()
+            };
             Ok(Passage {
                 a_start: p.a_start,
                 a_end: p.a_end,
                 b_start: p.b_start,
                 b_end: p.b_end,
-                a_text: p.a_text.into(),
-                b_text: p.b_text.into(),
+                a_text,
+                b_text,
                 kind: p.kind,
                 similarity: p.similarity,
                 matched: p.matched,
@@ -937,13 +953,19 @@ impl Aligner {
                     .then(|| crate::quote::speaker(b_text, b_start))
                     .flatten()
             });
+        // A verbatim copy usually has the same bytes on both sides: one text for both.
+        let a_piece: Arc<str> = a_text[a_start..a_end].into();
         Some(Passage {
             a_start,
             a_end,
             b_start,
             b_end,
-            a_text: a_text[a_start..a_end].into(),
-            b_text: b_text[b_start..b_end].into(),
+            a_text: Arc::clone(&a_piece),
+            b_text: if b_text[b_start..b_end] == *a_piece {
+                a_piece
+            } else {
+                b_text[b_start..b_end].into()
+            },
             kind,
             similarity: (similarity * 1e4).round() / 1e4,
             matched,
@@ -1246,17 +1268,19 @@ fn diff_segments(
     // that side's next token in the passage (or the passage end).
     // Ranges are relative to the passage's start, and an empty side sits where the other
     // side's change happened: at the end of the text before it.
-    let slice = |d: &AlignDoc, r: &Span, t: &Range<usize>, at: &mut usize| -> Range<usize> {
+    let slice = |d: &AlignDoc, r: &Span, t: &Range<usize>, at: &mut u32| -> Range<u32> {
+        // Offsets within the passage: documents are under 4 GiB (see `Unit`).
         let origin = d.spans[t.start].0;
+        let rel = |byte: usize| (byte - origin) as u32;
         if let Some(r) = r {
-            *at = if r.end < t.end {
+            *at = rel(if r.end < t.end {
                 d.spans[r.end].0
             } else {
                 d.spans[t.end - 1].1
-            } - origin;
+            });
         }
         let start = match r {
-            Some(r) => d.spans[r.start].0 - origin,
+            Some(r) => rel(d.spans[r.start].0),
             None => *at,
         };
         start..*at
@@ -1292,6 +1316,10 @@ mod tests {
         assert_eq!(&a[p[0].a_start..p[0].a_end], &*p[0].a_text);
         assert!(p[0].a_text.starts_with("I know") && p[0].a_text.ends_with("authorities"));
         assert!(p[0].quote);
+        // The same bytes on both sides are held once.
+        assert!(Arc::ptr_eq(&p[0].a_text, &p[0].b_text));
+        let reworded = align(&a, &b.replace("do not", "don't"));
+        assert!(!Arc::ptr_eq(&reworded[0].a_text, &reworded[0].b_text));
     }
 
     #[test]
@@ -1308,6 +1336,14 @@ mod tests {
         }
         let back: Passage = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, p);
+        let verbatim = align(
+            "Twelve plain words of the same quote go here on either side now.",
+            "Twelve plain words of the same quote go here on either side now.",
+        )
+        .remove(0);
+        let back: Passage =
+            serde_json::from_value(serde_json::to_value(&verbatim).unwrap()).unwrap();
+        assert!(back == verbatim && Arc::ptr_eq(&back.a_text, &back.b_text));
         // Segments that do not spell out the texts are refused, not silently re-ranged.
         let mut bad = json.clone();
         bad["diff"][0]["a"] = "Something else ".into();
