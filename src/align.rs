@@ -40,13 +40,17 @@ use crate::shingle::combine;
 use crate::tokenize::for_each_word;
 use crate::Error;
 
-/// Whether a passage was copied word for word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// Whether a passage was copied word for word. The default is `Reworded`, the claim that
+/// needs no proof.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PassageKind {
     /// The normalised words are identical on both sides.
     Verbatim,
     /// Words were inserted, deleted or changed.
+    #[default]
     Reworded,
 }
 

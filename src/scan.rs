@@ -26,7 +26,7 @@
 //! The scan never prints. Long stages report to a [`Progress`] the caller supplies.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -37,7 +37,7 @@ use rayon::prelude::*;
 
 use crate::align::{AlignDoc, Aligner, AlignerBuilder, Passage};
 use crate::cluster::components;
-use crate::corpus::{read_inputs_with, Document, Location, Metadata, ReadOptions, Warnings};
+use crate::corpus::{read_inputs_with, Document, Location, ReadOptions, Warnings};
 use crate::lsh::{self, LshParams};
 use crate::minhash::{self, MinHasher, Scheme};
 use crate::report::{Cluster, DocumentInfo, Pair, Report, StageTime, Stats};
@@ -651,7 +651,7 @@ impl Scanner {
         let (out_pairs, pair_words): (Vec<Pair>, Vec<PairWords>) = out_pairs.into_iter().unzip();
 
         // Passage clusters and coverage, from the documents that have passages.
-        let meta: BTreeMap<String, Metadata> = {
+        let meta: crate::spread::MetaIndex = {
             let involved: BTreeSet<&str> = out_pairs
                 .iter()
                 .filter(|p| !p.passages.is_empty())
@@ -660,7 +660,7 @@ impl Scanner {
             records
                 .iter()
                 .filter(|r| involved.contains(r.info.id.as_str()))
-                .map(|r| (r.info.id.clone(), r.info.meta.clone()))
+                .map(|r| (r.info.id.as_str(), &r.info.meta))
                 .collect()
         };
         let passage_clusters = crate::spread::passage_clusters(&out_pairs, &meta);

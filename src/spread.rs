@@ -68,7 +68,7 @@ pub struct ClusterMember {
     /// End byte (half-open).
     pub end: usize,
     /// `verbatim` or `reworded` against the cluster's canonical text.
-    pub kind: String,
+    pub kind: PassageKind,
     /// The document's outlet, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlet: Option<String>,
@@ -107,6 +107,9 @@ pub struct CoverageShare {
     pub share: f64,
 }
 
+/// Each involved document's metadata, by id, borrowed from wherever the documents are listed.
+pub type MetaIndex<'m> = BTreeMap<&'m str, &'m Metadata>;
+
 /// An occurrence during clustering, borrowed from its pair and passage.
 struct Occ<'p> {
     doc: &'p str,
@@ -116,7 +119,7 @@ struct Occ<'p> {
 }
 
 /// Groups the passages of `pairs` into clusters. `meta` gives each document's metadata.
-pub fn passage_clusters(pairs: &[Pair], meta: &BTreeMap<String, Metadata>) -> Vec<PassageCluster> {
+pub fn passage_clusters(pairs: &[Pair], meta: &MetaIndex<'_>) -> Vec<PassageCluster> {
     let mut occs: Vec<Occ> = Vec::new();
     let mut links: Vec<(u32, u32)> = Vec::new();
     for pair in pairs {
@@ -190,11 +193,7 @@ pub fn passage_clusters(pairs: &[Pair], meta: &BTreeMap<String, Metadata>) -> Ve
     out
 }
 
-fn build_cluster(
-    occs: &[Occ<'_>],
-    ids: &[u32],
-    meta: &BTreeMap<String, Metadata>,
-) -> PassageCluster {
+fn build_cluster(occs: &[Occ<'_>], ids: &[u32], meta: &MetaIndex<'_>) -> PassageCluster {
     // `ids` are in (doc, start) order: merge overlapping ones of the same document.
     let mut members: Vec<ClusterMember> = Vec::new();
     for &i in ids {
@@ -218,7 +217,7 @@ fn build_cluster(
             doc: o.doc.to_owned(),
             start: o.start,
             end: o.end,
-            kind: String::new(),
+            kind: PassageKind::Reworded,
             outlet: md.and_then(|m| m.outlet.clone()),
             date: md.and_then(|m| m.date.clone()),
             text: Arc::clone(o.text),
@@ -277,9 +276,7 @@ fn build_cluster(
             PassageKind::Verbatim
         } else {
             PassageKind::Reworded
-        }
-        .as_str()
-        .to_owned();
+        };
     }
     members.sort_by(|x, y| {
         let key = |m: &ClusterMember| (m.date.is_none(), m.date.clone(), m.doc.clone(), m.start);
@@ -303,7 +300,7 @@ type Partners<'p> = BTreeMap<&'p str, Vec<(usize, usize)>>;
 /// called once per document, from several threads, so the texts need not all be in memory.
 pub fn coverage<F, E>(
     pairs: &[Pair],
-    meta: &BTreeMap<String, Metadata>,
+    meta: &MetaIndex<'_>,
     word_starts: F,
 ) -> Result<Vec<Coverage>, E>
 where
@@ -367,7 +364,7 @@ pub struct PairWords {
 pub fn coverage_from_words(
     pairs: &[Pair],
     words: &[PairWords],
-    meta: &BTreeMap<String, Metadata>,
+    meta: &MetaIndex<'_>,
 ) -> Vec<Coverage> {
     // doc → (its words, partner → word ranges of this doc shared with the partner).
     let mut per: BTreeMap<&str, (usize, Partners)> = BTreeMap::new();
@@ -403,7 +400,7 @@ fn coverage_of(
     words: usize,
     count: &WordCounter,
     partners: &Partners,
-    meta: &BTreeMap<String, Metadata>,
+    meta: &MetaIndex<'_>,
 ) -> Option<Coverage> {
     if words == 0 {
         return None;
@@ -544,12 +541,12 @@ mod tests {
             pair("x", "y", vec![passage((10, 45, q), (0, 35, q))]),
             pair("y", "z", vec![passage((2, 35, &q[2..]), (5, 38, r))]),
         ];
-        let m: BTreeMap<String, Metadata> = [
-            ("x".to_owned(), meta("A", Some("2018-03-02"))),
-            ("y".to_owned(), meta("B", Some("2018-03-01"))),
-            ("z".to_owned(), meta("B", None)),
-        ]
-        .into();
+        let (a, b, z) = (
+            meta("A", Some("2018-03-02")),
+            meta("B", Some("2018-03-01")),
+            meta("B", None),
+        );
+        let m: MetaIndex = [("x", &a), ("y", &b), ("z", &z)].into();
         let c = passage_clusters(&pairs, &m);
         assert_eq!(c.len(), 1);
         let c = &c[0];
@@ -558,8 +555,8 @@ mod tests {
         assert_eq!(c.source_reason, "earliest date");
         let docs: Vec<&str> = c.members.iter().map(|m| m.doc.as_str()).collect();
         assert_eq!(docs, ["y", "x", "z"]);
-        assert_eq!(c.members[1].kind, "verbatim");
-        assert_eq!(c.members[2].kind, "reworded");
+        assert_eq!(c.members[1].kind, PassageKind::Verbatim);
+        assert_eq!(c.members[2].kind, PassageKind::Reworded);
     }
 
     #[test]
@@ -591,7 +588,8 @@ mod tests {
         ];
         let texts: BTreeMap<&str, &str> =
             [("x", text_x), ("y", text_y), ("w", "gamma delta")].into();
-        let m: BTreeMap<String, Metadata> = [("y".to_owned(), meta("B", None))].into();
+        let b = meta("B", None);
+        let m: MetaIndex = [("y", &b)].into();
         let cov = coverage(&pairs, &m, |d| {
             Ok::<_, ()>(texts.get(d).map(|t| word_starts(t)))
         })
@@ -629,7 +627,8 @@ mod tests {
                 ranges: vec![((0, 1), (1, 4))],
             },
         ];
-        let m: BTreeMap<String, Metadata> = [("y".to_owned(), meta("B", None))].into();
+        let b = meta("B", None);
+        let m: MetaIndex = [("y", &b)].into();
         let from_texts = coverage(&pairs, &m, |d| {
             Ok::<_, ()>(texts.get(d).map(|t| word_starts(t)))
         })

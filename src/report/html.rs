@@ -705,12 +705,8 @@ impl<W: Write> Page<'_, W> {
                     "</td><td>{}</td><td>{}</td><td><span class=\"kind {}\">{}</span>",
                     Esc(m.outlet.as_deref().unwrap_or("—")),
                     Esc(m.date.as_deref().unwrap_or("—")),
-                    if m.kind == "verbatim" {
-                        "verbatim"
-                    } else {
-                        "reworded"
-                    },
-                    Esc(&m.kind),
+                    m.kind.as_str(),
+                    m.kind.as_str(),
                 )?;
                 write!(
                     self.out,
@@ -1313,7 +1309,7 @@ mod tests {
                         doc: "a.txt".into(),
                         start: va,
                         end: va + v.len(),
-                        kind: "verbatim".into(),
+                        kind: PassageKind::Verbatim,
                         outlet: Some("Daily A".into()),
                         date: Some("2018-03-01".into()),
                         text: v.into(),
@@ -1322,7 +1318,7 @@ mod tests {
                         doc: "b.txt".into(),
                         start: vb,
                         end: vb + v.len(),
-                        kind: "verbatim".into(),
+                        kind: PassageKind::Verbatim,
                         outlet: Some("Weekly B".into()),
                         date: Some("2018-03-02".into()),
                         text: v.into(),
@@ -1426,7 +1422,6 @@ mod tests {
             m.doc = id.clone();
             m.outlet = Some(payload.clone());
             m.date = Some(payload.clone());
-            m.kind = payload.clone();
             m.text = payload.as_str().into();
         }
         report.coverage[0].doc = ida.clone();

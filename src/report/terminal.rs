@@ -237,7 +237,7 @@ fn write_spread<W: Write>(out: &mut W, report: &Report, st: &Styles) -> io::Resu
                     if let Some(o) = &m.outlet {
                         tag.push_str(&format!(" ({o})"));
                     }
-                    format!("{tag} {}", m.kind)
+                    format!("{tag} {}", m.kind.as_str())
                 })
                 .collect();
             writeln!(
