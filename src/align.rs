@@ -1198,6 +1198,15 @@ fn shares_rare_ngram(
         .any(|h| gb.binary_search(&h).is_ok() && rare(h))
 }
 
+/// The smallest range covering both spans.
+fn span_union(x: &Span, y: &Span) -> Span {
+    match (x, y) {
+        (Some(x), Some(y)) => Some(x.start.min(y.start)..x.end.max(y.end)),
+        (Some(x), None) | (None, Some(x)) => Some(x.clone()),
+        (None, None) => None,
+    }
+}
+
 /// Builds the word-level diff of a passage on original text. Each segment covers whole tokens
 /// plus the text up to the next segment, so the segments concatenate to the passage texts.
 fn diff_segments(
@@ -1221,21 +1230,47 @@ fn diff_segments(
         };
         let ti = i.map(|i| a.units[i].tok as usize);
         let tj = j.map(|j| b.units[j].tok as usize);
-        // A unit of a token already in the last group joins it (split contractions).
-        let joins = groups.last().is_some_and(|g| {
-            ti.is_some_and(|t| g.a.as_ref().is_some_and(|r| r.contains(&t)))
-                || tj.is_some_and(|t| g.b.as_ref().is_some_and(|r| r.contains(&t)))
-        });
-        if !joins {
-            groups.push(Group { a: None, b: None });
+        // A unit of a token already in a group joins that group (the halves of a split
+        // contraction), and the groups after it merge into it: a token is never split between
+        // two segments, or the segments would not tile the texts.
+        match holder(&groups, ti, tj) {
+            Some(k) => {
+                while groups.len() > k + 1 {
+                    let later = groups.pop().expect("more than k + 1 groups");
+                    let g = groups.last_mut().expect("k + 1 groups left");
+                    g.a = span_union(&g.a, &later.a);
+                    g.b = span_union(&g.b, &later.b);
+                }
+            }
+            None => groups.push(Group { a: None, b: None }),
         }
-        let g = groups.last_mut().expect("just pushed");
+        let g = groups.last_mut().expect("a group to add to");
         if let Some(t) = ti {
             grow(&mut g.a, t);
         }
         if let Some(t) = tj {
             grow(&mut g.b, t);
         }
+    }
+    /// The latest group holding token `ti` of `a` or `tj` of `b`. Groups run in token order on
+    /// both sides, so the search stops at the first group that ends before both.
+    fn holder(groups: &[Group], ti: Option<usize>, tj: Option<usize>) -> Option<usize> {
+        let holds =
+            |t: Option<usize>, r: &Span| matches!((t, r), (Some(t), Some(r)) if r.contains(&t));
+        let before = |t: Option<usize>, r: &Span| match (t, r) {
+            (None, _) => true,
+            (Some(t), Some(r)) => r.end <= t,
+            (Some(_), None) => false,
+        };
+        for (k, g) in groups.iter().enumerate().rev() {
+            if holds(ti, &g.a) || holds(tj, &g.b) {
+                return Some(k);
+            }
+            if before(ti, &g.a) && before(tj, &g.b) {
+                return None;
+            }
+        }
+        None
     }
     let op_of = |g: &Group| match (&g.a, &g.b) {
         (Some(x), Some(y)) if a.tok_hash[x.clone()] == b.tok_hash[y.clone()] => DiffOp::Equal,
@@ -1250,13 +1285,8 @@ fn diff_segments(
         if let Some(last) = merged.last_mut() {
             let both_changes = last.0 != DiffOp::Equal && op != DiffOp::Equal;
             if last.0 == op || both_changes {
-                let union = |x: &Span, y: &Span| match (x, y) {
-                    (Some(x), Some(y)) => Some(x.start.min(y.start)..x.end.max(y.end)),
-                    (Some(x), None) | (None, Some(x)) => Some(x.clone()),
-                    (None, None) => None,
-                };
-                last.1 = union(&last.1, &g.a);
-                last.2 = union(&last.2, &g.b);
+                last.1 = span_union(&last.1, &g.a);
+                last.2 = span_union(&last.2, &g.b);
                 last.0 = match (&last.1, &last.2) {
                     _ if last.0 == op && op == DiffOp::Equal => DiffOp::Equal,
                     (Some(_), Some(_)) => DiffOp::Replace,
@@ -1270,23 +1300,21 @@ fn diff_segments(
     }
     // Turn token ranges into text: each side's segment runs from its first token to the start of
     // that side's next token in the passage (or the passage end).
-    // Ranges are relative to the passage's start, and an empty side sits where the other
-    // side's change happened: at the end of the text before it.
+    // Ranges are relative to the passage's start. Each side's segment starts where that side's
+    // previous one ended (so the segments tile the text by construction) and runs to the start
+    // of that side's next token (or the passage end); an empty side is an empty range there.
     let slice = |d: &AlignDoc, r: &Span, t: &Range<usize>, at: &mut u32| -> Range<u32> {
         // Offsets within the passage: documents are under 4 GiB (see `Unit`).
         let origin = d.spans[t.start].0;
-        let rel = |byte: usize| (byte - origin) as u32;
+        let start = *at;
         if let Some(r) = r {
-            *at = rel(if r.end < t.end {
+            let end = if r.end < t.end {
                 d.spans[r.end].0
             } else {
                 d.spans[t.end - 1].1
-            });
+            };
+            *at = ((end - origin) as u32).max(start);
         }
-        let start = match r {
-            Some(r) => rel(d.spans[r.start].0),
-            None => *at,
-        };
         start..*at
     };
     let (mut at_a, mut at_b) = (0, 0);
@@ -1372,6 +1400,84 @@ mod tests {
             [(0..3, 0..3), (3..8, 3..9), (8..8, 9..13), (8..9, 13..13)]
         );
     }
+
+    /// Every passage's segments spell out both of its texts, in order.
+    fn assert_segments_tile(p: &Passage) {
+        let a: String = p.diff.iter().map(|s| p.segment_texts(s).0).collect();
+        let b: String = p.diff.iter().map(|s| p.segment_texts(s).1).collect();
+        assert_eq!((a.as_str(), b.as_str()), (&*p.a_text, &*p.b_text), "{p:#?}");
+    }
+
+    #[test]
+    fn a_contraction_aligned_to_two_tokens_stays_in_one_segment() {
+        // From the 100k benchmark archive: "it's" in a meets "it" and then "it's" in b, so the
+        // halves of a's "it's" fall on both sides of b's extra token.
+        let a = "Kea kun roundposit nail not for gravouthal bedri to plora it's our drouruga is \
+                 tredabre at ivodas jemel tat into jadran the";
+        let b = "Kea kun roundposit nail not for gravouthal bedri to plora it it's our plinvonear \
+                 is mouck tredabre at ivodas jemel tat into jadran the";
+        let p = align(a, b);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_segments_tile(&p[0]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 300,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0xd1ff),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// Texts built from words, contractions and their expansions, with the second an edited
+        /// copy of the first: whatever the alignment, the diff tiles both passage texts.
+        #[test]
+        fn diff_segments_always_tile_the_passage_texts(
+            words in proptest::collection::vec(0usize..VOCAB.len(), 12..60),
+            edits in proptest::collection::vec((0usize..60, 0u8..3, 0usize..VOCAB.len()), 0..12),
+        ) {
+            let mut other = words.clone();
+            for (at, kind, w) in edits {
+                let at = at % (other.len() + 1);
+                match kind {
+                    0 if at < other.len() => other[at] = w,
+                    1 => other.insert(at, w),
+                    _ if at < other.len() => { other.remove(at); }
+                    _ => {}
+                }
+            }
+            let text = |ws: &[usize]| ws.iter().map(|&w| VOCAB[w]).collect::<Vec<_>>().join(" ");
+            let (a, b) = (text(&words), text(&other));
+            for p in align(&a, &b) {
+                assert_segments_tile(&p);
+            }
+        }
+    }
+
+    const VOCAB: &[&str] = &[
+        "it's",
+        "it",
+        "is",
+        "we'll",
+        "we",
+        "will",
+        "don't",
+        "do",
+        "not",
+        "they're",
+        "they",
+        "are",
+        "our",
+        "the",
+        "minister",
+        "said,",
+        "never.",
+        "Russia",
+        "Russian",
+        "citizens",
+        "plora",
+        "extradite",
+        "extradites",
+        "data",
+    ];
 
     #[test]
     fn reworded_with_contraction_and_insertion() {
