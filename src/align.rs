@@ -179,7 +179,7 @@ mod wire {
     use super::{DiffOp, DiffSegment, Passage, PassageKind};
 
     #[derive(Serialize, Deserialize)]
-    struct SegmentText<S> {
+    pub(super) struct SegmentText<S> {
         op: DiffOp,
         a: S,
         b: S,
@@ -200,14 +200,16 @@ mod wire {
         }
     }
 
-    #[derive(Serialize)]
-    struct PassageOut<'p> {
+    /// A passage as JSON carries it: texts of type `T` (borrowed to write, owned to read), and
+    /// the diff as `D`.
+    #[derive(Serialize, Deserialize)]
+    pub(super) struct PassageWire<T, D> {
         a_start: usize,
         a_end: usize,
         b_start: usize,
         b_end: usize,
-        a_text: &'p str,
-        b_text: &'p str,
+        a_text: T,
+        b_text: T,
         kind: PassageKind,
         similarity: f64,
         matched: usize,
@@ -215,20 +217,24 @@ mod wire {
         deleted: usize,
         substituted: usize,
         quote: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        speaker: &'p Option<String>,
-        diff: Segments<'p>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speaker: Option<T>,
+        #[serde(default)]
+        diff: D,
     }
+
+    /// What a passage is read from.
+    pub(super) type PassageIn = PassageWire<String, Vec<SegmentText<String>>>;
 
     impl Serialize for Passage {
         fn serialize<Z: Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
-            PassageOut {
+            PassageWire {
                 a_start: self.a_start,
                 a_end: self.a_end,
                 b_start: self.b_start,
                 b_end: self.b_end,
-                a_text: &self.a_text,
-                b_text: &self.b_text,
+                a_text: &*self.a_text,
+                b_text: &*self.b_text,
                 kind: self.kind,
                 similarity: self.similarity,
                 matched: self.matched,
@@ -236,32 +242,11 @@ mod wire {
                 deleted: self.deleted,
                 substituted: self.substituted,
                 quote: self.quote,
-                speaker: &self.speaker,
+                speaker: self.speaker.as_deref(),
                 diff: Segments(self),
             }
             .serialize(s)
         }
-    }
-
-    #[derive(Deserialize)]
-    pub(super) struct PassageIn {
-        a_start: usize,
-        a_end: usize,
-        b_start: usize,
-        b_end: usize,
-        a_text: String,
-        b_text: String,
-        kind: PassageKind,
-        similarity: f64,
-        matched: usize,
-        inserted: usize,
-        deleted: usize,
-        substituted: usize,
-        quote: bool,
-        #[serde(default)]
-        speaker: Option<String>,
-        #[serde(default)]
-        diff: Vec<SegmentText<String>>,
     }
 
     /// The range of `piece` at byte `at` of `text`, advancing `at`; `None` when `text` does not

@@ -187,14 +187,7 @@ pub fn passage_clusters(pairs: &[Pair], meta: &MetaIndex<'_>) -> Vec<PassageClus
         .iter()
         .map(|&(_, rank)| order[rank as usize])
         .collect();
-    let mut bounds = Vec::new();
-    let mut k = 0;
-    while k < by_comp.len() {
-        bounds.push(k);
-        let comp = by_comp[k].0;
-        k += by_comp[k..].iter().take_while(|c| c.0 == comp).count();
-    }
-    bounds.push(by_comp.len());
+    let bounds = run_bounds(&by_comp, |c| c.0);
     drop(by_comp);
     let mut out: Vec<PassageCluster> = bounds
         .par_windows(2)
@@ -312,6 +305,20 @@ fn build_cluster(occs: &[Occ<'_>], ids: &[u32], meta: &MetaIndex<'_>) -> Passage
 /// Partner id → byte ranges of one document shared with that partner.
 type Partners<'p> = BTreeMap<&'p str, Vec<(usize, usize)>>;
 
+/// Where each run of equal keys starts in `items` (sorted by key), then `items.len()`: the runs
+/// are the windows of two.
+fn run_bounds<T, K: PartialEq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {
+    let mut bounds = Vec::new();
+    let mut k = 0;
+    while k < items.len() {
+        bounds.push(k);
+        let first = key(&items[k]);
+        k += items[k..].iter().take_while(|x| key(x) == first).count();
+    }
+    bounds.push(items.len());
+    bounds
+}
+
 /// One side of one passage: its document, the partner document, its range in the document, and
 /// the document's number of words (when known).
 type Side<'p> = (&'p str, &'p str, (usize, usize), usize);
@@ -326,15 +333,7 @@ where
     F: Fn(&'p str, usize, Partners<'p>) -> T + Sync,
 {
     sides.par_sort_unstable();
-    let mut bounds = Vec::new();
-    let mut k = 0;
-    while k < sides.len() {
-        bounds.push(k);
-        let doc = sides[k].0;
-        k += sides[k..].iter().take_while(|s| s.0 == doc).count();
-    }
-    bounds.push(sides.len());
-    bounds
+    run_bounds(&sides, |s| s.0)
         .par_windows(2)
         .map(|w| {
             let run = &sides[w[0]..w[1]];
