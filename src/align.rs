@@ -1419,21 +1419,47 @@ mod tests {
             words in proptest::collection::vec(0usize..VOCAB.len(), 12..60),
             edits in proptest::collection::vec((0usize..60, 0u8..3, 0usize..VOCAB.len()), 0..12),
         ) {
-            let mut other = words.clone();
-            for (at, kind, w) in edits {
-                let at = at % (other.len() + 1);
-                match kind {
-                    0 if at < other.len() => other[at] = w,
-                    1 => other.insert(at, w),
-                    _ if at < other.len() => { other.remove(at); }
-                    _ => {}
+            check_tiling(&words, &edits);
+        }
+    }
+
+    /// The proptest's first failure on the code before the fix, shrunk: "it's" among "it" and
+    /// "is", with insertions in front.
+    #[test]
+    fn diff_segments_tile_the_shrunk_failing_case() {
+        let mut words = vec![0; 33];
+        words.extend([1, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 7, 6, 1]);
+        let edits = [
+            (0, 1, 0),
+            (0, 1, 0),
+            (0, 1, 0),
+            (0, 1, 0),
+            (0, 1, 0),
+            (49, 2, 0),
+            (0, 0, 0),
+        ];
+        check_tiling(&words, &edits);
+    }
+
+    /// Aligns the text of `words` (indices into [`VOCAB`]) with a copy edited by `edits`
+    /// (position, 0 replace / 1 insert / 2 delete, word) and checks every passage's diff tiles.
+    fn check_tiling(words: &[usize], edits: &[(usize, u8, usize)]) {
+        let mut other = words.to_vec();
+        for &(at, kind, w) in edits {
+            let at = at % (other.len() + 1);
+            match kind {
+                0 if at < other.len() => other[at] = w,
+                1 => other.insert(at, w),
+                2 if at < other.len() => {
+                    other.remove(at);
                 }
+                _ => {}
             }
-            let text = |ws: &[usize]| ws.iter().map(|&w| VOCAB[w]).collect::<Vec<_>>().join(" ");
-            let (a, b) = (text(&words), text(&other));
-            for p in align(&a, &b) {
-                assert_segments_tile(&p);
-            }
+        }
+        let text = |ws: &[usize]| ws.iter().map(|&w| VOCAB[w]).collect::<Vec<_>>().join(" ");
+        let (a, b) = (text(words), text(&other));
+        for p in align(&a, &b) {
+            assert_segments_tile(&p);
         }
     }
 
