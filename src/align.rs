@@ -174,8 +174,6 @@ mod wire {
     use serde::ser::SerializeSeq;
     use serde::{Deserialize, Serialize, Serializer};
 
-    use std::sync::Arc;
-
     use super::{DiffOp, DiffSegment, Passage, PassageKind};
 
     #[derive(Serialize, Deserialize)]
@@ -249,44 +247,32 @@ mod wire {
         }
     }
 
-    /// The range of `piece` at byte `at` of `text`, advancing `at`; `None` when `text` does not
-    /// continue with `piece` there.
-    fn next_range(text: &str, at: &mut usize, piece: &str) -> Option<std::ops::Range<u32>> {
-        let start = *at;
-        let end = start + piece.len();
-        let range = u32::try_from(start).ok()?..u32::try_from(end).ok()?;
-        text.get(start..)?.starts_with(piece).then(|| {
-            *at = end;
-            range
-        })
-    }
-
     impl TryFrom<PassageIn> for Passage {
         type Error = String;
 
         fn try_from(p: PassageIn) -> Result<Passage, String> {
-            let (mut at_a, mut at_b) = (0, 0);
-            let mut diff = Vec::with_capacity(p.diff.len());
-            for (k, seg) in p.diff.iter().enumerate() {
-                let (Some(a), Some(b)) = (
-                    next_range(&p.a_text, &mut at_a, &seg.a),
-                    next_range(&p.b_text, &mut at_b, &seg.b),
-                ) else {
+            let pieces: Vec<(DiffOp, &str, &str)> = p
+                .diff
+                .iter()
+                .map(|s| (s.op, s.a.as_str(), s.b.as_str()))
+                .collect();
+            let diff = DiffSegment::tile(&pieces);
+            fn at<'t>(text: &'t str, r: &std::ops::Range<u32>) -> Option<&'t str> {
+                text.get(r.start as usize..r.end as usize)
+            }
+            for (k, (seg, &(_, a, b))) in diff.iter().zip(&pieces).enumerate() {
+                if at(&p.a_text, &seg.a) != Some(a) || at(&p.b_text, &seg.b) != Some(b) {
                     return Err(format!(
                         "diff segment {k} does not continue the passage's a_text and b_text"
                     ));
-                };
-                diff.push(DiffSegment { op: seg.op, a, b });
+                }
             }
-            if !p.diff.is_empty() && (at_a, at_b) != (p.a_text.len(), p.b_text.len()) {
-                return Err("the diff segments do not spell out a_text and b_text".to_owned());
+            if let Some(last) = diff.last() {
+                if (last.a.end as usize, last.b.end as usize) != (p.a_text.len(), p.b_text.len()) {
+                    return Err("the diff segments do not spell out a_text and b_text".to_owned());
+                }
             }
-            let a_text: Arc<str> = p.a_text.into();
-            let b_text = if p.b_text == *a_text {
-                Arc::clone(&a_text)
-            } else {
-                p.b_text.into()
-            };
+            let (a_text, b_text) = super::shared_texts(&p.a_text, &p.b_text);
             Ok(Passage {
                 a_start: p.a_start,
                 a_end: p.a_end,
@@ -942,19 +928,14 @@ impl Aligner {
                     .then(|| crate::quote::speaker(b_text, b_start))
                     .flatten()
             });
-        // A verbatim copy usually has the same bytes on both sides: one text for both.
-        let a_piece: Arc<str> = a_text[a_start..a_end].into();
+        let (a_piece, b_piece) = shared_texts(&a_text[a_start..a_end], &b_text[b_start..b_end]);
         Some(Passage {
             a_start,
             a_end,
             b_start,
             b_end,
-            a_text: Arc::clone(&a_piece),
-            b_text: if b_text[b_start..b_end] == *a_piece {
-                a_piece
-            } else {
-                b_text[b_start..b_end].into()
-            },
+            a_text: a_piece,
+            b_text: b_piece,
             kind,
             similarity: (similarity * 1e4).round() / 1e4,
             matched,
@@ -1183,6 +1164,14 @@ fn shares_rare_ngram(
         .any(|h| gb.binary_search(&h).is_ok() && rare(h))
 }
 
+/// A passage's two texts, held once when they are the same bytes (as a verbatim copy's
+/// usually are).
+fn shared_texts(a: &str, b: &str) -> (Arc<str>, Arc<str>) {
+    let a: Arc<str> = a.into();
+    let b = if *b == *a { Arc::clone(&a) } else { b.into() };
+    (a, b)
+}
+
 /// The smallest range covering both spans.
 fn span_union(x: &Span, y: &Span) -> Span {
     match (x, y) {
@@ -1283,11 +1272,10 @@ fn diff_segments(
         }
         merged.push((op, g.a.clone(), g.b.clone()));
     }
-    // Turn token ranges into text: each side's segment runs from its first token to the start of
-    // that side's next token in the passage (or the passage end).
-    // Ranges are relative to the passage's start. Each side's segment starts where that side's
-    // previous one ended (so the segments tile the text by construction) and runs to the start
-    // of that side's next token (or the passage end); an empty side is an empty range there.
+    // Turn token ranges into byte ranges, relative to the passage's start. Each side's segment
+    // starts where that side's previous one ended (so the segments tile the text by
+    // construction) and runs to the start of that side's next token (or the passage end); an
+    // empty side is an empty range there.
     let slice = |d: &AlignDoc, r: &Span, t: &Range<usize>, at: &mut u32| -> Range<u32> {
         // Offsets within the passage: documents are under 4 GiB (see `Unit`).
         let origin = d.spans[t.start].0;
