@@ -113,16 +113,16 @@ fn filter_slot(id: u64) -> usize {
     (id & ((1 << FILTER_BITS) - 1)) as usize
 }
 
-/// One partition of the index: `postings` are its packed postings ([`posting`]) in any order;
-/// a document's repeats of an n-gram count once. Returns the pairs it contributes, packed as
+/// One partition of the index: `postings` are its packed postings ([`posting`]) in document
+/// order, as the scan appends them (any order is sorted right, only slower); a document's repeats of an n-gram count once. Returns the pairs it contributes, packed as
 /// `a << 32 | b` (one entry per shared rare n-gram), and the identities of its common n-grams,
 /// sorted.
 pub fn partition_pairs(
     partition: usize,
-    mut postings: Vec<u64>,
+    postings: Vec<u64>,
     max_df: usize,
 ) -> (Vec<u64>, Vec<u64>) {
-    postings.sort_unstable();
+    let mut postings = sort_postings(postings);
     postings.dedup();
     let mut pairs = Vec::new();
     let mut common = Vec::new();
@@ -146,6 +146,44 @@ pub fn partition_pairs(
         i = j;
     }
     (pairs, common)
+}
+
+/// Sorts postings by n-gram identity, then document.
+///
+/// Postings arrive in document order (the scan appends each document's in turn), so a stable
+/// sort on the identity alone sorts them by both: a least-significant-digit radix sort on the
+/// 32 identity bits, in three passes of 11, 11 and 10 bits (each a counting pass and a
+/// scattering pass over a few thousand buckets that stay in cache). On the 10,000-article
+/// benchmark archive that is several times faster than a comparison sort of the whole `u64`s.
+/// Input not in document order falls back to a comparison sort.
+fn sort_postings(mut v: Vec<u64>) -> Vec<u64> {
+    let documents_in_order = v.windows(2).all(|w| w[0] as u32 <= w[1] as u32);
+    if v.len() < 256 || !documents_in_order {
+        v.sort_unstable();
+        return v;
+    }
+    let mut from = v;
+    let mut to = vec![0u64; from.len()];
+    for (shift, bits) in [(32u32, 11u32), (43, 11), (54, 10)] {
+        let mask = (1u64 << bits) - 1;
+        let mut offsets = vec![0usize; 1 << bits];
+        for &x in &from {
+            offsets[((x >> shift) & mask) as usize] += 1;
+        }
+        let mut sum = 0;
+        for o in offsets.iter_mut() {
+            let c = *o;
+            *o = sum;
+            sum += c;
+        }
+        for &x in &from {
+            let b = ((x >> shift) & mask) as usize;
+            to[offsets[b]] = x;
+            offsets[b] += 1;
+        }
+        std::mem::swap(&mut from, &mut to);
+    }
+    from
 }
 
 /// Counts packed pairs and keeps those sharing at least `min_shared` rare n-grams. Every entry
@@ -270,6 +308,20 @@ mod tests {
         assert!(c.pairs.is_empty());
         assert_eq!(c.common.len(), 500);
         assert!(c.common.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn postings_sort_by_identity_then_document() {
+        // In document order, as the scan appends them: the radix sort.
+        let mut v: Vec<u64> = (0..5000u64)
+            .map(|k| ((mix64(k % 1300) >> 32) << 32) | (k / 7))
+            .collect();
+        let mut want = v.clone();
+        want.sort_unstable();
+        assert_eq!(sort_postings(v.clone()), want);
+        // Out of document order: sorted all the same.
+        v.reverse();
+        assert_eq!(sort_postings(v), want);
     }
 
     #[test]

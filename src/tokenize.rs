@@ -279,7 +279,7 @@ fn is_word_class(c: Class) -> bool {
 /// between letters, `.` `'` `,` `;` between digits) is found with shifts of those masks, and
 /// words are the runs of set bits, found with trailing-zero counts. No branch depends on a
 /// single byte, so word ends cost no mispredicted branches.
-fn for_each_ascii_word<F: FnMut(usize, usize)>(bytes: &[u8], mut f: F) {
+pub(crate) fn for_each_ascii_word<F: FnMut(usize, usize)>(bytes: &[u8], mut f: F) {
     if bytes.len() < 64 {
         return for_each_ascii_word_scalar(bytes, f);
     }
