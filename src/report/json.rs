@@ -22,15 +22,15 @@ const CHUNK: usize = 16;
 const ROUND: usize = 256;
 
 /// Serializes `items` in parallel, a round at a time, and writes them in order. `render` appends
-/// item `i`'s bytes to a buffer.
+/// item `i`'s bytes to a buffer. A round is written while the next one is serialized.
 fn write_records<W, T, F>(out: &mut W, items: &[T], render: F) -> io::Result<()>
 where
     W: Write,
     T: Sync,
     F: Fn(usize, &T, &mut Vec<u8>) -> io::Result<()> + Sync,
 {
-    for (r, round) in items.chunks(ROUND).enumerate() {
-        let bufs = round
+    let serialize = |r: usize, round: &[T]| {
+        round
             .par_chunks(CHUNK)
             .enumerate()
             .map(|(c, chunk)| {
@@ -40,28 +40,117 @@ where
                 }
                 Ok(buf)
             })
-            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+            .collect::<io::Result<Vec<Vec<u8>>>>()
+    };
+    let write = |out: &mut W, bufs: Vec<Vec<u8>>| -> io::Result<()> {
         for buf in bufs {
             out.write_all(&buf)?;
         }
+        Ok(())
+    };
+    let mut ready: Vec<Vec<u8>> = Vec::new();
+    for (r, round) in items.chunks(ROUND).enumerate() {
+        // The writer stays on this thread (standard output's lock cannot move), and the pool
+        // serializes meanwhile.
+        let mut next = None;
+        let written = rayon::in_place_scope(|s| {
+            s.spawn(|_| next = Some(serialize(r, round)));
+            write(out, std::mem::take(&mut ready))
+        });
+        written?;
+        ready = next.expect("the scope waits for its task")?;
     }
-    Ok(())
+    write(out, ready)
+}
+
+/// serde_json's pretty printer (two spaces an indent), starting `depth` levels deep: the bytes
+/// a value has inside a pretty-printed document, written straight into the buffer.
+struct PrettyAt {
+    indent: usize,
+    has_value: bool,
+}
+
+impl PrettyAt {
+    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        const SPACES: &[u8] = &[b' '; 64];
+        w.write_all(b"\n")?;
+        let mut n = 2 * self.indent;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for PrettyAt {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.indent -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.indent -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Appends `value` pretty-printed as serde_json does it `depth` levels deep: its own lines
-/// indented by two spaces per level. A JSON string holds no raw newline, so every newline of
-/// the output starts a line.
+/// indented by two spaces per level.
 fn pretty_at<T: Serialize>(value: &T, depth: usize, buf: &mut Vec<u8>) -> io::Result<()> {
-    let mut own = Vec::new();
-    serde_json::to_writer_pretty(&mut own, value)?;
-    for (k, line) in own.split(|&b| b == b'\n').enumerate() {
-        if k > 0 {
-            buf.push(b'\n');
-            buf.resize(buf.len() + 2 * depth, b' ');
-        }
-        buf.extend_from_slice(line);
-    }
-    Ok(())
+    let formatter = PrettyAt {
+        indent: depth,
+        has_value: false,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(buf, formatter);
+    value.serialize(&mut ser).map_err(io::Error::from)
 }
 
 /// Writes one field of the top-level object, with `items` as a pretty-printed list.
