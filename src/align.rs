@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::shingle::combine;
-use crate::tokenize::for_each_word;
+use crate::tokenize::normalize_word;
 use crate::Error;
 
 /// Whether a passage was copied word for word. The default is `Reworded`, the claim that
@@ -414,15 +414,14 @@ pub struct AlignDoc {
 impl AlignDoc {
     /// Tokenises `text` for alignment.
     pub fn new(text: &str) -> AlignDoc {
-        if text.is_ascii() {
-            AlignDoc::new_ascii(text)
-        } else {
-            AlignDoc::new_any(text)
-        }
+        AlignDoc::new_fast(text)
     }
 
-    /// [`AlignDoc::new`] for any text: one normalised word at a time.
+    /// [`AlignDoc::new`] the plain way, one normalised word at a time: the reference the tests
+    /// hold [`AlignDoc::new_fast`] to.
+    #[cfg(test)]
     fn new_any(text: &str) -> AlignDoc {
+        use crate::tokenize::for_each_word;
         // English runs at about six bytes a word: reserving for that spares most regrowth.
         let words = text.len() / 6 + 16;
         let mut doc = AlignDoc {
@@ -448,65 +447,62 @@ impl AlignDoc {
         doc
     }
 
-    /// [`AlignDoc::new`] for an ASCII text, the same result faster: the normalised text is the
-    /// lower-cased text itself (one copy, not one per word), with the few words that expanded
-    /// contractions add appended after it, and a unit's length in characters is its length.
-    fn new_ascii(text: &str) -> AlignDoc {
+    /// [`AlignDoc::new`], the same result faster: the normalised text is the text with ASCII
+    /// lower-cased (one copy, not one string per word) and units of ASCII words point into it.
+    /// Only what differs from those bytes — a non-ASCII word's normalised form, the words that
+    /// expanded contractions add ("will", "not") — is appended after it. ASCII stretches are
+    /// segmented by the fast scanner, the white-space-delimited chunks holding non-ASCII bytes
+    /// by `unicode-segmentation`, as [`crate::tokenize::tokenize`] does.
+    fn new_fast(text: &str) -> AlignDoc {
         let words = text.len() / 6 + 16;
-        let mut spans = Vec::with_capacity(words);
-        let mut tok_hash = Vec::with_capacity(words);
-        let mut units = Vec::with_capacity(words + 8);
+        let mut b = FastBuilder {
+            spans: Vec::with_capacity(words),
+            tok_hash: Vec::with_capacity(words),
+            units: Vec::with_capacity(words + 8),
+            base: text.len() as u32,
+            tail: String::new(),
+        };
         let mut norm = text.to_ascii_lowercase();
-        // Expansion words ("will", "not") that are not part of the text: appended to `norm`
-        // once the scan is done; until then their units' starts count from `base`.
-        let base = norm.len() as u32;
-        let mut tail = String::new();
-        let lower = norm.as_bytes();
-        crate::tokenize::for_each_ascii_word(lower, |start, end| {
-            let tok = spans.len() as u32;
-            spans.push((start, end));
-            let word = &lower[start..end];
-            let hash = xxh3_64(word);
-            tok_hash.push(hash);
-            let unit = |start: u32, len: usize, hash: u64| Unit {
-                hash,
-                start,
-                len: len as u32,
-                chars: len as u32,
-                tok,
-            };
-            let expanded = if word.contains(&b'\'') {
-                // ASCII bytes of a word: valid UTF-8.
-                expand_contraction(std::str::from_utf8(word).expect("ASCII"))
-            } else {
-                None
-            };
-            match expanded {
-                None => units.push(unit(start as u32, end - start, hash)),
-                Some((x, y)) => {
-                    for part in [x, y] {
-                        let at = if word.starts_with(part.as_bytes()) {
-                            // The base word is a prefix of the contraction: point at it.
-                            start as u32
-                        } else {
-                            tail.push_str(part);
-                            base + (tail.len() - part.len()) as u32
-                        };
-                        units.push(unit(at, part.len(), xxh3_64(part.as_bytes())));
-                    }
+        let lower = norm.as_str();
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut ascii_from = 0;
+        let mut i = 0;
+        while let Some(p) = crate::tokenize::next_non_ascii(bytes, i) {
+            let mut start = p;
+            while start > ascii_from && !bytes[start - 1].is_ascii_whitespace() {
+                start -= 1;
+            }
+            let mut end = p;
+            while end < n && !bytes[end].is_ascii_whitespace() {
+                end += 1;
+            }
+            b.ascii_stretch(lower, ascii_from, start);
+            for (s, word) in
+                unicode_segmentation::UnicodeSegmentation::unicode_word_indices(&text[start..end])
+            {
+                let (ws, we) = (start + s, start + s + word.len());
+                if word.is_ascii() {
+                    b.word(lower, ws, we, None);
+                } else {
+                    b.word(lower, ws, we, Some(&normalize_word(word)));
                 }
             }
-        });
-        norm.push_str(&tail);
+            ascii_from = end;
+            i = end;
+        }
+        b.ascii_stretch(lower, ascii_from, n);
+        norm.push_str(&b.tail);
         AlignDoc {
-            spans,
-            tok_hash,
-            units,
+            spans: b.spans,
+            tok_hash: b.tok_hash,
+            units: b.units,
             norm,
             seeds: Default::default(),
         }
     }
 
+    #[cfg(test)]
     fn push_unit(&mut self, text: &str, hash: u64, tok: u32) {
         self.units.push(Unit {
             hash,
@@ -572,6 +568,72 @@ impl AlignDoc {
             crate::shingle::word_shingles(&self.tok_hash, n, &mut out);
         }
         out
+    }
+}
+
+/// The parts of an [`AlignDoc`] while [`AlignDoc::new_fast`] builds it.
+struct FastBuilder {
+    spans: Vec<(usize, usize)>,
+    tok_hash: Vec<u64>,
+    units: Vec<Unit>,
+    /// Where `tail` will start in the normalised text: the text's length.
+    base: u32,
+    /// Unit texts that are not the lower-cased text's own bytes.
+    tail: String,
+}
+
+impl FastBuilder {
+    /// The words of `lower[from..to]`, which is ASCII.
+    fn ascii_stretch(&mut self, lower: &str, from: usize, to: usize) {
+        if from < to {
+            crate::tokenize::for_each_ascii_word(&lower.as_bytes()[from..to], |s, e| {
+                self.word(lower, from + s, from + e, None)
+            });
+        }
+    }
+
+    /// The word at `start..end`: its normalised form is `lower[start..end]` (an ASCII word), or
+    /// `norm`.
+    fn word(&mut self, lower: &str, start: usize, end: usize, norm: Option<&str>) {
+        let tok = self.spans.len() as u32;
+        self.spans.push((start, end));
+        let own = &lower.as_bytes()[start..end];
+        let text = match norm {
+            None => &lower[start..end],
+            Some(t) => t,
+        };
+        let hash = xxh3_64(text.as_bytes());
+        self.tok_hash.push(hash);
+        let expanded = if norm.is_none() && !own.contains(&b'\'') {
+            None
+        } else {
+            expand_contraction(text)
+        };
+        match expanded {
+            None => self.unit(own, start, text, hash, tok),
+            Some((x, y)) => {
+                self.unit(own, start, x, xxh3_64(x.as_bytes()), tok);
+                self.unit(own, start, y, xxh3_64(y.as_bytes()), tok);
+            }
+        }
+    }
+
+    /// A unit with normalised text `text`, pointing at the word's own lower-cased bytes `own`
+    /// (at `start`) when it begins them, else at a copy in the tail.
+    fn unit(&mut self, own: &[u8], start: usize, text: &str, hash: u64, tok: u32) {
+        let at = if own.starts_with(text.as_bytes()) {
+            start as u32
+        } else {
+            self.tail.push_str(text);
+            self.base + (self.tail.len() - text.len()) as u32
+        };
+        self.units.push(Unit {
+            hash,
+            start: at,
+            len: text.len() as u32,
+            chars: text.chars().count() as u32,
+            tok,
+        });
     }
 }
 
@@ -1476,12 +1538,17 @@ mod tests {
     }
 
     #[test]
-    fn the_ascii_fast_path_prepares_what_the_general_one_does() {
-        let text = "We'll see. WON'T they? It's Putin's can't-do \"deal\"; I'd say 3.5% don't.";
-        assert_eq!(
-            doc_view(&AlignDoc::new_ascii(text)),
-            doc_view(&AlignDoc::new_any(text))
-        );
+    fn the_fast_preparation_gives_what_the_plain_one_does() {
+        for text in [
+            "We'll see. WON'T they? It's Putin's can't-do \"deal\"; I'd say 3.5% don't.",
+            "“We’ll never,” said CAFÉ owner Straße — ﬁne; 日本語 It’s Ünïcode we'll",
+        ] {
+            assert_eq!(
+                doc_view(&AlignDoc::new_fast(text)),
+                doc_view(&AlignDoc::new_any(text)),
+                "{text}"
+            );
+        }
     }
 
     proptest::proptest! {
@@ -1491,9 +1558,11 @@ mod tests {
             ..proptest::prelude::ProptestConfig::default()
         })]
         #[test]
-        fn ascii_preparation_matches_the_general_path(s in "[a-zA-Z0-9' .,\"-]{0,80}") {
+        fn fast_preparation_matches_the_plain_one(
+            s in "[a-zA-Z0-9' .,\"\n-]{0,40}[a-zA-Z0-9' .,éÉ’“”—ﬁ日本ßİ\u{301}-]{0,40}"
+        ) {
             proptest::prop_assert_eq!(
-                doc_view(&AlignDoc::new_ascii(&s)),
+                doc_view(&AlignDoc::new_fast(&s)),
                 doc_view(&AlignDoc::new_any(&s))
             );
         }

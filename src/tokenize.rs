@@ -132,7 +132,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 }
 
 /// The position of the first non-ASCII byte at or after `from`, eight bytes at a time.
-fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while i + 8 <= bytes.len() {
         let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
