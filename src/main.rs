@@ -151,8 +151,9 @@ struct ScanArgs {
     /// Length, in words, of the n-grams that index documents for passage reuse.
     #[arg(long, default_value_t = 4)]
     index_words: usize,
-    /// Rare n-grams two documents must share before they are aligned.
-    #[arg(long, default_value_t = 2)]
+    /// Rare n-grams two documents must share before they are aligned (2 finds a few more short
+    /// reworded passages, at several times the alignment work).
+    #[arg(long, default_value_t = 3)]
     min_shared: usize,
     /// Memory for the large working sets (band keys, passage index, text blocks), e.g. 512M or
     /// 2G; past it they spill to temporary files, with the same results.

@@ -17,8 +17,9 @@
 //! 4. Every remaining run pairs up its documents, one piece of evidence per shared n-gram
 //!    ([`partition_pairs`]); the evidence is regrouped by first document
 //!    ([`pair_partition`]) and counted ([`count_pairs`]). Pairs sharing at least `min_shared`
-//!    (default 2) rare n-grams become candidates. A verbatim 8-word passage shares five 4-grams;
-//!    a lightly reworded one usually two or more.
+//!    (default 3) rare n-grams become candidates. A verbatim 8-word passage shares five 4-grams,
+//!    a lightly reworded one usually three or more; two shared 4-grams are most often one
+//!    coincidental 5-word run (`docs/passages.md` has the numbers).
 //!
 //! Why this rather than MinHash + LSH over passage windows: windows multiply the number of
 //! signatures by the number of windows per article, and a short quote inside a long window
