@@ -645,6 +645,14 @@ impl FastBuilder {
             expand_contraction(text)
         };
         match expanded {
+            // An ASCII word is its own lower-cased bytes, one byte a character.
+            None if norm.is_none() => self.units.push(Unit {
+                hash,
+                start: start as u32,
+                len: own.len() as u32,
+                chars: own.len() as u32,
+                tok,
+            }),
             None => self.unit(own, start, text, hash, tok),
             Some((x, y)) => {
                 self.unit(own, start, x, xxh3_64(x.as_bytes()), tok);
