@@ -78,24 +78,25 @@ pub enum DiffOp {
     Insert,
 }
 
-/// A piece of a passage's diff: byte ranges into the passage's [`Passage::a_text`] and
-/// [`Passage::b_text`]. The segments of a passage tile both texts in order: the `a` ranges run
-/// from 0 to `a_text.len()` without gaps, and likewise for `b`. An insertion has an empty `a`
-/// range, a deletion an empty `b` range. Ranges, not copies: a report holds each passage's text
-/// once. [`Passage::segment_texts`] gives the texts, and in JSON a segment is written with its
-/// texts (`{"op", "a": "…", "b": "…"}`). Offsets are `u32`, as in [`AlignDoc`]: the aligner
-/// works on documents under 4 GiB.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A piece of a passage's diff: what happened, and how many bytes of the passage's
+/// [`Passage::a_text`] and [`Passage::b_text`] it covers. The segments of a passage tile both
+/// texts in order: each starts where the previous one ended on its side, and together they
+/// cover each text exactly. An insertion covers no bytes of `a`, a deletion none of `b`.
+/// Lengths, not copies or ranges: a report holds each passage's text once, and a segment is 8
+/// bytes (it was 20 as two ranges, 200 MB of a million-article report).
+/// [`Passage::diff_texts`] gives the segments with their texts, and in JSON a segment is
+/// written with its texts (`{"op", "a": "…", "b": "…"}`).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct DiffSegment {
-    /// What happened to these words.
-    pub op: DiffOp,
-    /// The segment's bytes of `a_text`.
-    pub a: Range<u32>,
-    /// The segment's bytes of `b_text`.
-    pub b: Range<u32>,
+    /// The operation in the top two bits, the length in `a` in the other thirty.
+    op_a: u32,
+    b_len: u32,
 }
 
-/// A passage that two documents share.
+/// Bits of [`DiffSegment`]'s `a` length.
+const A_BITS: u32 = 30;
+
+/// A passage that two documents share./// A passage that two documents share.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(try_from = "wire::PassageIn")]
 pub struct Passage {
@@ -133,41 +134,112 @@ pub struct Passage {
 }
 
 impl DiffSegment {
-    /// Segments that tile two texts with the given pieces, in order: each piece's range starts
-    /// where the previous piece on its side ended. The pieces of each side should concatenate
-    /// to that side's passage text.
-    pub fn tile(pieces: &[(DiffOp, &str, &str)]) -> Vec<DiffSegment> {
-        let (mut at_a, mut at_b) = (0u32, 0u32);
-        let next = |at: &mut u32, piece: &str| {
-            let start = *at;
-            *at = at.saturating_add(u32::try_from(piece.len()).unwrap_or(u32::MAX));
-            start..*at
+    /// The longest segment side, in bytes: a thousand times the largest document reprint
+    /// reads.
+    pub const MAX_LEN: usize = (1 << A_BITS) - 1;
+
+    /// A segment covering `a_len` bytes of `a_text` and `b_len` of `b_text` (each at most
+    /// [`DiffSegment::MAX_LEN`]; longer is cut to it).
+    pub fn new(op: DiffOp, a_len: usize, b_len: usize) -> DiffSegment {
+        let code = match op {
+            DiffOp::Equal => 0,
+            DiffOp::Replace => 1,
+            DiffOp::Delete => 2,
+            DiffOp::Insert => 3,
         };
+        DiffSegment {
+            op_a: code << A_BITS | a_len.min(Self::MAX_LEN) as u32,
+            b_len: b_len.min(Self::MAX_LEN) as u32,
+        }
+    }
+
+    /// What happened to these words.
+    pub fn op(&self) -> DiffOp {
+        match self.op_a >> A_BITS {
+            0 => DiffOp::Equal,
+            1 => DiffOp::Replace,
+            2 => DiffOp::Delete,
+            _ => DiffOp::Insert,
+        }
+    }
+
+    /// Bytes of `a_text` the segment covers.
+    pub fn a_len(&self) -> usize {
+        (self.op_a & ((1 << A_BITS) - 1)) as usize
+    }
+
+    /// Bytes of `b_text` the segment covers.
+    pub fn b_len(&self) -> usize {
+        self.b_len as usize
+    }
+
+    /// Segments for the given pieces, in order. The pieces of each side should concatenate to
+    /// that side's passage text.
+    pub fn tile(pieces: &[(DiffOp, &str, &str)]) -> Vec<DiffSegment> {
         pieces
             .iter()
-            .map(|&(op, a, b)| DiffSegment {
-                op,
-                a: next(&mut at_a, a),
-                b: next(&mut at_b, b),
-            })
+            .map(|&(op, a, b)| DiffSegment::new(op, a.len(), b.len()))
             .collect()
     }
 }
 
-impl Passage {
-    /// The texts of one diff segment on the `a` and `b` sides. A range that does not fall on
-    /// the passage's text (only possible in a hand-built passage) gives an empty text.
-    pub fn segment_texts(&self, seg: &DiffSegment) -> (&str, &str) {
-        (
-            self.a_text
-                .get(seg.a.start as usize..seg.a.end as usize)
-                .unwrap_or(""),
-            self.b_text
-                .get(seg.b.start as usize..seg.b.end as usize)
-                .unwrap_or(""),
-        )
+impl std::fmt::Debug for DiffSegment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiffSegment")
+            .field("op", &self.op())
+            .field("a_len", &self.a_len())
+            .field("b_len", &self.b_len())
+            .finish()
     }
 }
+
+impl Passage {
+    /// The diff's segments with their texts on the `a` and `b` sides, in order. A segment that
+    /// runs past its text (only possible in a hand-built passage) gives an empty text.
+    pub fn diff_texts(&self) -> DiffTexts<'_> {
+        DiffTexts {
+            passage: self,
+            next: 0,
+            at_a: 0,
+            at_b: 0,
+        }
+    }
+}
+
+/// The segments of a passage's diff with their texts: see [`Passage::diff_texts`].
+#[derive(Clone, Debug)]
+pub struct DiffTexts<'p> {
+    passage: &'p Passage,
+    next: usize,
+    at_a: usize,
+    at_b: usize,
+}
+
+impl<'p> Iterator for DiffTexts<'p> {
+    type Item = (DiffOp, &'p str, &'p str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let seg = self.passage.diff.get(self.next)?;
+        self.next += 1;
+        let piece = |text: &'p str, at: &mut usize, len: usize| {
+            let start = *at;
+            *at = start.saturating_add(len);
+            text.get(start..*at).unwrap_or("")
+        };
+        Some((
+            seg.op(),
+            piece(&self.passage.a_text, &mut self.at_a, seg.a_len()),
+            piece(&self.passage.b_text, &mut self.at_b, seg.b_len()),
+        ))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.passage.diff.len() - self.next;
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for DiffTexts<'_> {}
 
 /// The JSON form of passages: diff segments carry their texts.
 mod wire {
@@ -190,9 +262,8 @@ mod wire {
         fn serialize<Z: Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
             let p = self.0;
             let mut seq = s.serialize_seq(Some(p.diff.len()))?;
-            for seg in &p.diff {
-                let (a, b) = p.segment_texts(seg);
-                seq.serialize_element(&SegmentText { op: seg.op, a, b })?;
+            for (op, a, b) in p.diff_texts() {
+                seq.serialize_element(&SegmentText { op, a, b })?;
             }
             seq.end()
         }
@@ -256,22 +327,22 @@ mod wire {
                 .iter()
                 .map(|s| (s.op, s.a.as_str(), s.b.as_str()))
                 .collect();
+            // Each segment's texts must continue its side's text where the previous ended.
+            let (mut rest_a, mut rest_b) = (p.a_text.as_str(), p.b_text.as_str());
+            for (k, &(_, a, b)) in pieces.iter().enumerate() {
+                match (rest_a.strip_prefix(a), rest_b.strip_prefix(b)) {
+                    (Some(ra), Some(rb)) => (rest_a, rest_b) = (ra, rb),
+                    _ => {
+                        return Err(format!(
+                            "diff segment {k} does not continue the passage's a_text and b_text"
+                        ))
+                    }
+                }
+            }
+            if !pieces.is_empty() && (!rest_a.is_empty() || !rest_b.is_empty()) {
+                return Err("the diff segments do not spell out a_text and b_text".to_owned());
+            }
             let diff = DiffSegment::tile(&pieces);
-            fn at<'t>(text: &'t str, r: &std::ops::Range<u32>) -> Option<&'t str> {
-                text.get(r.start as usize..r.end as usize)
-            }
-            for (k, (seg, &(_, a, b))) in diff.iter().zip(&pieces).enumerate() {
-                if at(&p.a_text, &seg.a) != Some(a) || at(&p.b_text, &seg.b) != Some(b) {
-                    return Err(format!(
-                        "diff segment {k} does not continue the passage's a_text and b_text"
-                    ));
-                }
-            }
-            if let Some(last) = diff.last() {
-                if (last.a.end as usize, last.b.end as usize) != (p.a_text.len(), p.b_text.len()) {
-                    return Err("the diff segments do not spell out a_text and b_text".to_owned());
-                }
-            }
             let (a_text, b_text) = super::shared_texts(&p.a_text, &p.b_text);
             Ok(Passage {
                 a_start: p.a_start,
@@ -1445,12 +1516,10 @@ fn diff_segments(
         }
         merged.push((op, g.a.clone(), g.b.clone()));
     }
-    // Turn token ranges into byte ranges, relative to the passage's start. Each side's segment
-    // starts where that side's previous one ended (so the segments tile the text by
-    // construction) and runs to the start of that side's next token (or the passage end); an
-    // empty side is an empty range there.
-    let slice = |d: &AlignDoc, r: &Span, t: &Range<usize>, at: &mut u32| -> Range<u32> {
-        // Offsets within the passage: documents are under 4 GiB (see `Unit`).
+    // Turn token ranges into byte lengths. Each side's segment starts where that side's
+    // previous one ended (so the segments tile the text by construction) and runs to the start
+    // of that side's next token (or the passage end); an empty side has length 0.
+    let len = |d: &AlignDoc, r: &Span, t: &Range<usize>, at: &mut usize| -> usize {
         let origin = d.spans[t.start].0;
         let start = *at;
         if let Some(r) = r {
@@ -1459,17 +1528,15 @@ fn diff_segments(
             } else {
                 d.spans[t.end - 1].1
             };
-            *at = ((end - origin) as u32).max(start);
+            *at = (end - origin).max(start);
         }
-        start..*at
+        *at - start
     };
     let (mut at_a, mut at_b) = (0, 0);
     merged
         .iter()
-        .map(|(op, ra, rb)| DiffSegment {
-            op: *op,
-            a: slice(a, ra, &ta, &mut at_a),
-            b: slice(b, rb, &tb, &mut at_b),
+        .map(|(op, ra, rb)| {
+            DiffSegment::new(*op, len(a, ra, &ta, &mut at_a), len(b, rb, &tb, &mut at_b))
         })
         .collect()
 }
@@ -1508,8 +1575,7 @@ mod tests {
         let json = serde_json::to_value(&p).unwrap();
         let segs = json["diff"].as_array().unwrap();
         assert_eq!(segs.len(), p.diff.len());
-        for (seg, v) in p.diff.iter().zip(segs) {
-            let (ta, tb) = p.segment_texts(seg);
+        for ((_, ta, tb), v) in p.diff_texts().zip(segs) {
             assert_eq!((v["a"].as_str(), v["b"].as_str()), (Some(ta), Some(tb)));
         }
         let back: Passage = serde_json::from_value(json.clone()).unwrap();
@@ -1540,17 +1606,54 @@ mod tests {
             (DiffOp::Insert, "", "own "),
             (DiffOp::Delete, "x", ""),
         ]);
-        let ranges: Vec<_> = d.iter().map(|s| (s.a.clone(), s.b.clone())).collect();
+        let lens: Vec<_> = d.iter().map(|s| (s.op(), s.a_len(), s.b_len())).collect();
         assert_eq!(
-            ranges,
-            [(0..3, 0..3), (3..8, 3..9), (8..8, 9..13), (8..9, 13..13)]
+            lens,
+            [
+                (DiffOp::Equal, 3, 3),
+                (DiffOp::Replace, 5, 6),
+                (DiffOp::Insert, 0, 4),
+                (DiffOp::Delete, 1, 0)
+            ]
         );
+        assert_eq!(std::mem::size_of::<DiffSegment>(), 8);
+        let p = Passage {
+            a_start: 0,
+            a_end: 9,
+            b_start: 0,
+            b_end: 13,
+            a_text: "We will x".into(),
+            b_text: "We shall own ".into(),
+            kind: PassageKind::Reworded,
+            similarity: 0.5,
+            matched: 1,
+            inserted: 1,
+            deleted: 1,
+            substituted: 1,
+            quote: false,
+            speaker: None,
+            diff: d,
+        };
+        let texts: Vec<_> = p.diff_texts().collect();
+        assert_eq!(
+            texts,
+            [
+                (DiffOp::Equal, "We ", "We "),
+                (DiffOp::Replace, "will ", "shall "),
+                (DiffOp::Insert, "", "own "),
+                (DiffOp::Delete, "x", "")
+            ]
+        );
+        // A hand-built segment past the text gives empty texts, not a panic.
+        let mut past = p.clone();
+        past.diff.push(DiffSegment::new(DiffOp::Equal, 7, 7));
+        assert_eq!(past.diff_texts().last(), Some((DiffOp::Equal, "", "")));
     }
 
     /// Every passage's segments spell out both of its texts, in order.
     fn assert_segments_tile(p: &Passage) {
-        let a: String = p.diff.iter().map(|s| p.segment_texts(s).0).collect();
-        let b: String = p.diff.iter().map(|s| p.segment_texts(s).1).collect();
+        let a: String = p.diff_texts().map(|s| s.1).collect();
+        let b: String = p.diff_texts().map(|s| s.2).collect();
         assert_eq!((a.as_str(), b.as_str()), (&*p.a_text, &*p.b_text), "{p:#?}");
     }
 
@@ -1718,14 +1821,13 @@ mod tests {
         assert_eq!(p[0].kind, PassageKind::Reworded);
         assert!(p[0].a_text.starts_with("Let them") && p[0].a_text.ends_with("about it"));
         assert_eq!(p[0].inserted, 3);
-        let joined: String = p[0].diff.iter().map(|s| p[0].segment_texts(s).0).collect();
+        let joined: String = p[0].diff_texts().map(|s| s.1).collect();
         assert_eq!(joined, &*p[0].a_text);
-        let joined: String = p[0].diff.iter().map(|s| p[0].segment_texts(s).1).collect();
+        let joined: String = p[0].diff_texts().map(|s| s.2).collect();
         assert_eq!(joined, &*p[0].b_text);
         assert!(
-            p[0].diff
-                .iter()
-                .any(|s| s.op == DiffOp::Replace && p[0].segment_texts(s).0.starts_with("We'll")),
+            p[0].diff_texts()
+                .any(|(op, a, _)| op == DiffOp::Replace && a.starts_with("We'll")),
             "{:#?}",
             p[0].diff
         );

@@ -49,7 +49,7 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::{Pair, Report};
-use crate::align::{DiffOp, DiffSegment, Passage};
+use crate::align::{DiffOp, Passage};
 use crate::corpus::Metadata;
 
 /// The page's stylesheet, inlined into `<style>`.
@@ -271,8 +271,8 @@ impl Side {
         }
     }
 
-    fn diff_part<'p>(self, p: &'p Passage, seg: &DiffSegment) -> &'p str {
-        let (a, b) = p.segment_texts(seg);
+    /// This side's text of a diff segment (from [`Passage::diff_texts`]).
+    fn diff_part<'p>(self, (_, a, b): (DiffOp, &'p str, &'p str)) -> &'p str {
         match self {
             Side::A => a,
             Side::B => b,
@@ -1081,21 +1081,22 @@ impl<W: Write> Page<'_, W> {
     /// text exactly (it always does for the aligner's passages).
     fn passage_text(&mut self, p: &Passage, side: Side) -> io::Result<()> {
         let text = side.text(p);
-        let part = |seg| side.diff_part(p, seg);
         let mut rest = text;
-        let spelled = p.diff.iter().all(|seg| match rest.strip_prefix(part(seg)) {
-            Some(r) => {
-                rest = r;
-                true
-            }
-            None => false,
-        });
+        let spelled = p
+            .diff_texts()
+            .all(|seg| match rest.strip_prefix(side.diff_part(seg)) {
+                Some(r) => {
+                    rest = r;
+                    true
+                }
+                None => false,
+            });
         if !spelled || !rest.is_empty() {
             return write!(self.out, "{}", Esc(text));
         }
-        for seg in &p.diff {
-            let t = part(seg);
-            let changed = match (seg.op, side) {
+        for seg in p.diff_texts() {
+            let t = side.diff_part(seg);
+            let changed = match (seg.0, side) {
                 (DiffOp::Equal, _) => None,
                 (DiffOp::Replace, Side::A) => Some(("del", "replace")),
                 (DiffOp::Replace, Side::B) => Some(("ins", "replace")),
@@ -1198,6 +1199,7 @@ impl<W: Write> Page<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::align::DiffSegment;
     use crate::align::PassageKind;
     use crate::report::{Cluster, DocumentInfo, Stats};
     use crate::spread::{ClusterMember, Coverage, CoverageShare, PassageCluster};

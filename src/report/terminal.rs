@@ -346,8 +346,7 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
     }
     let mut a_line = String::new();
     let mut b_line = String::new();
-    for seg in &p.diff {
-        let (ta, tb) = p.segment_texts(seg);
+    for (op, ta, tb) in p.diff_texts() {
         let (sa, sb) = (one_line(ta), one_line(tb));
         let push = |line: &mut String, text: &str, style: Style, open: &str, close: &str| {
             if text.is_empty() {
@@ -362,7 +361,7 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
                 line.push_str(&format!("{open}{text}{close}"));
             }
         };
-        match seg.op {
+        match op {
             DiffOp::Equal => {
                 push(&mut a_line, &sa, Style::new(), "", "");
                 push(&mut b_line, &sb, Style::new(), "", "");
