@@ -1568,7 +1568,7 @@ mod tests {
     }
 
     #[test]
-    fn json_writes_segment_texts_and_reads_them_back_as_ranges() {
+    fn json_writes_segment_texts_and_reads_them_back_as_lengths() {
         let a = "Let them provide some materials, specifics and data. We'll be prepared to look at them and talk about it.";
         let b = "Let them provide some materials, specifics and data [on this case]. We will be prepared to look at them and talk about it.";
         let p = align(a, b).remove(0);
