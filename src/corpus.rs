@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -29,12 +30,14 @@ use crate::{Error, Result};
 /// Optional metadata carried from the input to the output.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
-    /// The publication that carried the article.
+    /// The publication that carried the article. Shared (`Arc`), like `date`: many articles
+    /// carry the same outlet and date, a scan keeps one copy of each value, and a report's
+    /// passage clusters repeat them for every member.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outlet: Option<String>,
+    pub outlet: Option<Arc<str>>,
     /// Publication date, ISO 8601 (`2018-03-10` or `2018-03-10T09:00:00Z`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<Arc<str>>,
     /// Where the article was published.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -446,8 +449,8 @@ fn parse_line(line: &[u8], max_bytes: usize, origin: &str) -> Parsed {
         id,
         text: rec.text,
         meta: Metadata {
-            outlet: rec.outlet,
-            date,
+            outlet: rec.outlet.map(Arc::from),
+            date: date.map(Arc::from),
             url: rec.url,
             title: rec.title,
         },

@@ -278,6 +278,8 @@ struct Record {
 /// Everything the first pass keeps.
 struct FirstPass {
     records: Vec<Record>,
+    /// One copy of each outlet and date value, shared by every record that carries it.
+    interned: BTreeSet<Arc<str>>,
     band_keys: Streams,
     postings: Option<Streams>,
     spool: Option<(BufWriter<File>, u64)>,
@@ -432,6 +434,7 @@ impl Scanner {
         let dir = self.cfg.temp_dir.clone();
         FirstPass {
             records: Vec::new(),
+            interned: BTreeSet::new(),
             band_keys: Streams::new("LSH band keys", self.params.bands, budget / 4, dir.clone()),
             postings: self
                 .cfg
@@ -968,8 +971,19 @@ fn walk_order(n: usize, work: &[(u32, u32, u8)]) -> Vec<u32> {
 
 impl FirstPass {
     /// Keeps what the scan needs of one document.
-    fn add(&mut self, info: DocumentInfo, text: TextRef, sketch: Sketch) -> Result<()> {
+    fn add(&mut self, mut info: DocumentInfo, text: TextRef, sketch: Sketch) -> Result<()> {
         let d = self.records.len() as u32;
+        for v in [&mut info.meta.outlet, &mut info.meta.date]
+            .into_iter()
+            .flatten()
+        {
+            match self.interned.get(v) {
+                Some(shared) => *v = Arc::clone(shared),
+                None => {
+                    self.interned.insert(Arc::clone(v));
+                }
+            }
+        }
         self.band_keys
             .scatter(sketch.keys.iter().enumerate().map(|(b, &k)| (b, [k])))?;
         if let Some(postings) = &mut self.postings {
@@ -1117,6 +1131,31 @@ mod tests {
         assert_eq!(uses.next(4, 0), Some(3));
         assert_eq!(uses.next(5, 0), None);
         assert_eq!(uses.next(3, 4), None);
+    }
+
+    #[test]
+    fn documents_share_one_copy_of_each_outlet_and_date() {
+        let mut ds = docs(&["one text here", "another text there", "a third one"]);
+        for (d, (outlet, date)) in ds.iter_mut().zip([
+            ("Daily", "2020-01-01"),
+            ("Weekly", "2020-01-01"),
+            ("Daily", "2020-01-02"),
+        ]) {
+            d.meta.outlet = Some(outlet.into());
+            d.meta.date = Some(date.into());
+        }
+        let r = ScanBuilder::new()
+            .build()
+            .unwrap()
+            .scan_documents(ds, Warnings::default(), Instant::now(), &NoProgress)
+            .unwrap();
+        let m: Vec<_> = r.documents.iter().map(|d| &d.meta).collect();
+        let (o, d) = (
+            |i: usize| m[i].outlet.as_ref().unwrap(),
+            |i: usize| m[i].date.as_ref().unwrap(),
+        );
+        assert!(Arc::ptr_eq(o(0), o(2)) && Arc::ptr_eq(d(0), d(1)));
+        assert_eq!((&**o(1), &**d(2)), ("Weekly", "2020-01-02"));
     }
 
     #[test]

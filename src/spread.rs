@@ -69,12 +69,12 @@ pub struct ClusterMember {
     pub end: usize,
     /// `verbatim` or `reworded` against the cluster's canonical text.
     pub kind: PassageKind,
-    /// The document's outlet, when known.
+    /// The document's outlet, when known (shared with the document's metadata).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outlet: Option<String>,
-    /// The document's date, when known.
+    pub outlet: Option<Arc<str>>,
+    /// The document's date, when known (shared with the document's metadata).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<Arc<str>>,
     /// The member's original text.
     pub text: Arc<str>,
 }
@@ -463,9 +463,9 @@ fn coverage_of(
         out
     };
     let all: Vec<(usize, usize)> = partners.values().flatten().copied().collect();
-    let mut by_outlet_ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut by_outlet_ranges: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (partner, rs) in partners {
-        if let Some(o) = meta.get(*partner).and_then(|m| m.outlet.clone()) {
+        if let Some(o) = meta.get(*partner).and_then(|m| m.outlet.as_deref()) {
             by_outlet_ranges.entry(o).or_default().extend(rs);
         }
     }
@@ -478,7 +478,7 @@ fn coverage_of(
     let by_outlet = shares(
         by_outlet_ranges
             .iter()
-            .map(|(o, rs)| (o.clone(), rs.as_slice()))
+            .map(|(o, rs)| ((*o).to_owned(), rs.as_slice()))
             .collect(),
     );
     let reused = count(&all);
@@ -568,7 +568,7 @@ mod tests {
     fn meta(outlet: &str, date: Option<&str>) -> Metadata {
         Metadata {
             outlet: Some(outlet.into()),
-            date: date.map(str::to_owned),
+            date: date.map(Arc::from),
             ..Default::default()
         }
     }

@@ -1025,9 +1025,9 @@ impl<W: Write> Page<'_, W> {
         )?;
         self.doc_link(id)?;
         if let Some(m) = self.meta.get(id) {
-            let parts: Vec<&str> = [&m.outlet, &m.date, &m.title]
+            let parts: Vec<&str> = [m.outlet.as_deref(), m.date.as_deref(), m.title.as_deref()]
                 .into_iter()
-                .filter_map(|x| x.as_deref())
+                .flatten()
                 .collect();
             if !parts.is_empty() {
                 write!(self.out, "<span class=\"meta\">")?;
@@ -1385,8 +1385,8 @@ mod tests {
                 id: ida.clone(),
                 bytes: text.len() as u64,
                 meta: Metadata {
-                    outlet: Some(payload.clone()),
-                    date: Some(payload.clone()),
+                    outlet: Some(payload.as_str().into()),
+                    date: Some(payload.as_str().into()),
                     url: Some(format!("https://x.example/{payload}")),
                     title: Some(payload.clone()),
                 },
@@ -1395,7 +1395,7 @@ mod tests {
                 id: idb.clone(),
                 bytes: text.len() as u64,
                 meta: Metadata {
-                    outlet: Some(payload.clone()),
+                    outlet: Some(payload.as_str().into()),
                     url: Some(payload.clone()),
                     ..Default::default()
                 },
@@ -1422,8 +1422,8 @@ mod tests {
             .zip([&ida, &idb])
         {
             m.doc = id.clone();
-            m.outlet = Some(payload.clone());
-            m.date = Some(payload.clone());
+            m.outlet = Some(payload.as_str().into());
+            m.date = Some(payload.as_str().into());
             m.text = payload.as_str().into();
         }
         report.coverage[0].doc = ida.clone();

@@ -287,7 +287,7 @@ mod tests {
                     id: format!("doc-{i}"),
                     bytes: i as u64,
                     meta: crate::corpus::Metadata {
-                        outlet: (i % 3 == 0).then(|| format!("outlet {i}")),
+                        outlet: (i % 3 == 0).then(|| format!("outlet {i}").into()),
                         ..Default::default()
                     },
                 })

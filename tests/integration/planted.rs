@@ -16,8 +16,8 @@ fn documents(archive: &reprint::synth::Archive) -> Vec<Document> {
             id: a.id.clone(),
             text: a.text.clone(),
             meta: Metadata {
-                outlet: Some(a.outlet.clone()),
-                date: Some(a.date.clone()),
+                outlet: Some(a.outlet.as_str().into()),
+                date: Some(a.date.as_str().into()),
                 ..Default::default()
             },
             origin: a.id.clone(),
