@@ -111,7 +111,6 @@ impl Streams {
     }
 
     fn spill(&mut self) -> Result<()> {
-        let mut bytes = Vec::new();
         for (s, buf) in self.buffers.iter_mut().enumerate() {
             if buf.is_empty() {
                 continue;
@@ -124,9 +123,9 @@ impl Streams {
             }
             let w = self.files[s].as_mut().expect("created above");
             for chunk in buf.slices() {
-                bytes.clear();
-                bytes.extend(chunk.iter().flat_map(|v| v.to_le_bytes()));
-                w.write_all(&bytes)
+                // The file is this process's own, read back by it: native byte order.
+                let bytes: &[u8] = bytemuck::cast_slice(chunk);
+                w.write_all(bytes)
                     .map_err(|e| Error::io(format!("spilling {} to disk", self.what), e))?;
                 self.spilled_bytes += bytes.len() as u64;
             }
@@ -175,19 +174,12 @@ impl StreamReader {
         let err = |e| Error::io(format!("reading {} back from disk", self.what), e);
         let len = file.seek(SeekFrom::End(0)).map_err(err)?;
         file.seek(SeekFrom::Start(0)).map_err(err)?;
-        let mut out = Vec::with_capacity(len as usize / 8 + self.buffer.len());
-        let mut chunk = vec![0u8; 1 << 20];
-        let mut left = len as usize;
-        while left > 0 {
-            let n = left.min(chunk.len());
-            file.read_exact(&mut chunk[..n]).map_err(err)?;
-            out.extend(
-                chunk[..n]
-                    .chunks_exact(8)
-                    .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes"))),
-            );
-            left -= n;
-        }
+        let on_disk = len as usize / 8;
+        let mut out = Vec::with_capacity(on_disk + self.buffer.len());
+        out.resize(on_disk, 0u64);
+        // Straight into the values' memory, in the native byte order they were written in.
+        file.read_exact(bytemuck::cast_slice_mut(&mut out[..]))
+            .map_err(err)?;
         self.buffer.append_to(&mut out);
         Ok(out)
     }
