@@ -37,8 +37,9 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::shingle::combine;
-use crate::tokenize::normalize_word;
+use crate::tokenize::{normalize_word, Stretch};
 use crate::Error;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Whether a passage was copied word for word. The default is `Reworded`, the claim that
 /// needs no proof.
@@ -535,34 +536,19 @@ impl AlignDoc {
         };
         let mut norm = text.to_ascii_lowercase();
         let lower = norm.as_str();
-        let bytes = text.as_bytes();
-        let n = bytes.len();
-        let mut ascii_from = 0;
-        let mut i = 0;
-        while let Some(p) = crate::tokenize::next_non_ascii(bytes, i) {
-            let mut start = p;
-            while start > ascii_from && !bytes[start - 1].is_ascii_whitespace() {
-                start -= 1;
-            }
-            let mut end = p;
-            while end < n && !bytes[end].is_ascii_whitespace() {
-                end += 1;
-            }
-            b.ascii_stretch(lower, ascii_from, start);
-            for (s, word) in
-                unicode_segmentation::UnicodeSegmentation::unicode_word_indices(&text[start..end])
-            {
-                let (ws, we) = (start + s, start + s + word.len());
-                if word.is_ascii() {
-                    b.word(lower, ws, we, None);
-                } else {
-                    b.word(lower, ws, we, Some(&normalize_word(word)));
+        crate::tokenize::for_each_stretch(text, |s| match s {
+            Stretch::Ascii(r) => b.ascii_stretch(lower, r.start, r.end),
+            Stretch::Mixed(r) => {
+                for (s, word) in text[r.clone()].unicode_word_indices() {
+                    let (ws, we) = (r.start + s, r.start + s + word.len());
+                    if word.is_ascii() {
+                        b.word(lower, ws, we, None);
+                    } else {
+                        b.word(lower, ws, we, Some(&normalize_word(word)));
+                    }
                 }
             }
-            ascii_from = end;
-            i = end;
-        }
-        b.ascii_stretch(lower, ascii_from, n);
+        });
         norm.push_str(&b.tail);
         AlignDoc {
             spans: b.spans,

@@ -102,8 +102,33 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         tokenize_ascii(text.as_bytes(), 0, out);
         return;
     }
-    // Words never span ASCII white space. Each non-ASCII byte's white-space-delimited chunk goes
-    // to `unicode-segmentation`; the ASCII text between such chunks, to the fast scanner.
+    let bytes = text.as_bytes();
+    for_each_stretch(text, |s| match s {
+        Stretch::Ascii(r) => tokenize_ascii(&bytes[r.clone()], r.start, out),
+        Stretch::Mixed(r) => {
+            for (s, word) in text[r.clone()].unicode_word_indices() {
+                out.push(Token {
+                    start: r.start + s,
+                    end: r.start + s + word.len(),
+                    hash: xxh3_64(normalize_word(word).as_bytes()),
+                });
+            }
+        }
+    });
+}
+
+/// A piece of a text, for tokenising it piece by piece.
+pub(crate) enum Stretch {
+    /// Bytes that are all ASCII: for the fast scanner.
+    Ascii(std::ops::Range<usize>),
+    /// A white-space-delimited chunk that holds non-ASCII bytes: for `unicode-segmentation`.
+    Mixed(std::ops::Range<usize>),
+}
+
+/// Calls `f` for the pieces of `text`, in order: words never span ASCII white space, so each
+/// white-space-delimited chunk with a non-ASCII byte can be segmented on its own, and the ASCII
+/// text between such chunks by the fast scanner. An ASCII stretch may be empty.
+pub(crate) fn for_each_stretch(text: &str, mut f: impl FnMut(Stretch)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut ascii_from = 0;
@@ -117,22 +142,16 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
         while end < n && !bytes[end].is_ascii_whitespace() {
             end += 1;
         }
-        tokenize_ascii(&bytes[ascii_from..start], ascii_from, out);
-        for (s, word) in text[start..end].unicode_word_indices() {
-            out.push(Token {
-                start: start + s,
-                end: start + s + word.len(),
-                hash: xxh3_64(normalize_word(word).as_bytes()),
-            });
-        }
+        f(Stretch::Ascii(ascii_from..start));
+        f(Stretch::Mixed(start..end));
         ascii_from = end;
         i = end;
     }
-    tokenize_ascii(&bytes[ascii_from..], ascii_from, out);
+    f(Stretch::Ascii(ascii_from..n));
 }
 
 /// The position of the first non-ASCII byte at or after `from`, eight bytes at a time.
-pub(crate) fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while i + 8 <= bytes.len() {
         let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
