@@ -97,7 +97,7 @@ pub struct DiffSegment {
 /// Bits of [`DiffSegment`]'s `a` length.
 const A_BITS: u32 = 30;
 
-/// A passage that two documents share./// A passage that two documents share.
+/// A passage that two documents share.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(try_from = "wire::PassageIn")]
 pub struct Passage {
@@ -135,7 +135,7 @@ pub struct Passage {
 }
 
 impl DiffSegment {
-    /// The longest segment side, in bytes: a thousand times the largest document reprint
+    /// The longest segment side, in bytes (1 GiB): sixteen times the largest document reprint
     /// reads.
     pub const MAX_LEN: usize = (1 << A_BITS) - 1;
 

@@ -114,10 +114,11 @@ fn filter_slot(id: u64) -> usize {
     (id & ((1 << FILTER_BITS) - 1)) as usize
 }
 
-/// One partition of the index: `postings` are its packed postings ([`posting`]) in document
-/// order, as the scan appends them (any order is sorted right, only slower); a document's repeats of an n-gram count once. Returns the pairs it contributes, packed as
-/// `a << 32 | b` (one entry per shared rare n-gram), and the identities of its common n-grams,
-/// sorted.
+/// One partition of the index: `postings` are its packed postings ([`posting`]), best in
+/// document order as the scan appends them (then a radix sort orders them; otherwise a
+/// comparison sort). A document's repeats of an n-gram count once. Returns the pairs it
+/// contributes, packed as `a << 32 | b` (one entry per shared rare n-gram), and the identities
+/// of its common n-grams, sorted.
 pub fn partition_pairs(
     partition: usize,
     postings: Vec<u64>,
