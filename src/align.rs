@@ -36,6 +36,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::radix::counting_pass;
 use crate::shingle::combine;
 use crate::tokenize::{normalize_word, Stretch};
 use crate::Error;
@@ -641,23 +642,11 @@ fn sort_grams(v: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
     }
     let bits = (usize::BITS - n.leading_zeros() + 1).min(20);
     let shift = 64 - bits;
-    let mut starts = vec![0u32; (1 << bits) + 1];
-    for &(h, _) in &v {
-        starts[(h >> shift) as usize + 1] += 1;
-    }
-    for b in 1..starts.len() {
-        starts[b] += starts[b - 1];
-    }
     let mut out = vec![(0u64, 0u32); n];
-    let mut next = starts.clone();
-    for &x in &v {
-        let b = (x.0 >> shift) as usize;
-        out[next[b] as usize] = x;
-        next[b] += 1;
-    }
+    let starts = counting_pass(&v, &mut out, 1 << bits, |x| (x.0 >> shift) as usize);
     for b in starts.windows(2) {
         if b[1] - b[0] > 1 {
-            out[b[0] as usize..b[1] as usize].sort_unstable();
+            out[b[0]..b[1]].sort_unstable();
         }
     }
     out

@@ -53,6 +53,7 @@ pub mod lsh;
 pub mod minhash;
 pub mod quality;
 pub mod quote;
+mod radix;
 pub mod report;
 pub mod reuse;
 pub mod scan;

@@ -31,6 +31,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::radix::counting_pass;
 use crate::spill::Streams;
 use crate::Result;
 
@@ -168,21 +169,9 @@ fn sort_postings(mut v: Vec<u64>) -> Vec<u64> {
     let mut to = vec![0u64; from.len()];
     for (shift, bits) in [(32u32, 11u32), (43, 11), (54, 10)] {
         let mask = (1u64 << bits) - 1;
-        let mut offsets = vec![0usize; 1 << bits];
-        for &x in &from {
-            offsets[((x >> shift) & mask) as usize] += 1;
-        }
-        let mut sum = 0;
-        for o in offsets.iter_mut() {
-            let c = *o;
-            *o = sum;
-            sum += c;
-        }
-        for &x in &from {
-            let b = ((x >> shift) & mask) as usize;
-            to[offsets[b]] = x;
-            offsets[b] += 1;
-        }
+        counting_pass(&from, &mut to, 1 << bits, |&x| {
+            ((x >> shift) & mask) as usize
+        });
         std::mem::swap(&mut from, &mut to);
     }
     from
