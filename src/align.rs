@@ -485,48 +485,14 @@ pub struct AlignDoc {
 }
 
 impl AlignDoc {
-    /// Tokenises `text` for alignment.
-    pub fn new(text: &str) -> AlignDoc {
-        AlignDoc::new_fast(text)
-    }
-
-    /// [`AlignDoc::new`] the plain way, one normalised word at a time: the reference the tests
-    /// hold [`AlignDoc::new_fast`] to.
-    #[cfg(test)]
-    fn new_any(text: &str) -> AlignDoc {
-        use crate::tokenize::for_each_word;
-        // English runs at about six bytes a word: reserving for that spares most regrowth.
-        let words = text.len() / 6 + 16;
-        let mut doc = AlignDoc {
-            spans: Vec::with_capacity(words),
-            tok_hash: Vec::with_capacity(words),
-            units: Vec::with_capacity(words),
-            norm: String::with_capacity(text.len()),
-            seeds: Default::default(),
-        };
-        for_each_word(text, |start, end, norm| {
-            let tok = doc.spans.len() as u32;
-            doc.spans.push((start, end));
-            let hash = xxh3_64(norm.as_bytes());
-            doc.tok_hash.push(hash);
-            match expand_contraction(norm) {
-                Some((x, y)) => {
-                    doc.push_unit(x, xxh3_64(x.as_bytes()), tok);
-                    doc.push_unit(y, xxh3_64(y.as_bytes()), tok);
-                }
-                None => doc.push_unit(norm, hash, tok),
-            }
-        });
-        doc
-    }
-
-    /// [`AlignDoc::new`], the same result faster: the normalised text is the text with ASCII
-    /// lower-cased (one copy, not one string per word) and units of ASCII words point into it.
+    /// Tokenises `text` for alignment. The normalised text is the text with ASCII lower-cased
+    /// (one copy, not one string per word) and units of ASCII words point into it.
     /// Only what differs from those bytes — a non-ASCII word's normalised form, the words that
     /// expanded contractions add ("will", "not") — is appended after it. ASCII stretches are
     /// segmented by the fast scanner, the white-space-delimited chunks holding non-ASCII bytes
-    /// by `unicode-segmentation`, as [`crate::tokenize::tokenize`] does.
-    fn new_fast(text: &str) -> AlignDoc {
+    /// by `unicode-segmentation`, as [`crate::tokenize::tokenize`] does. The result is what
+    /// normalising one word at a time gives (a test holds it to that).
+    pub fn new(text: &str) -> AlignDoc {
         let words = text.len() / 6 + 16;
         let mut b = FastBuilder {
             spans: Vec::with_capacity(words),
@@ -558,6 +524,36 @@ impl AlignDoc {
             norm,
             seeds: Default::default(),
         }
+    }
+
+    /// [`AlignDoc::new`] the plain way, one normalised word at a time: the reference the tests
+    /// hold it to.
+    #[cfg(test)]
+    fn new_any(text: &str) -> AlignDoc {
+        use crate::tokenize::for_each_word;
+        // English runs at about six bytes a word: reserving for that spares most regrowth.
+        let words = text.len() / 6 + 16;
+        let mut doc = AlignDoc {
+            spans: Vec::with_capacity(words),
+            tok_hash: Vec::with_capacity(words),
+            units: Vec::with_capacity(words),
+            norm: String::with_capacity(text.len()),
+            seeds: Default::default(),
+        };
+        for_each_word(text, |start, end, norm| {
+            let tok = doc.spans.len() as u32;
+            doc.spans.push((start, end));
+            let hash = xxh3_64(norm.as_bytes());
+            doc.tok_hash.push(hash);
+            match expand_contraction(norm) {
+                Some((x, y)) => {
+                    doc.push_unit(x, xxh3_64(x.as_bytes()), tok);
+                    doc.push_unit(y, xxh3_64(y.as_bytes()), tok);
+                }
+                None => doc.push_unit(norm, hash, tok),
+            }
+        });
+        doc
     }
 
     #[cfg(test)]
@@ -652,7 +648,7 @@ fn sort_grams(v: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
     out
 }
 
-/// The parts of an [`AlignDoc`] while [`AlignDoc::new_fast`] builds it.
+/// The parts of an [`AlignDoc`] while [`AlignDoc::new`] builds it.
 struct FastBuilder {
     spans: Vec<(usize, usize)>,
     tok_hash: Vec<u64>,
@@ -1679,7 +1675,7 @@ mod tests {
             "“We’ll never,” said CAFÉ owner Straße — ﬁne; 日本語 It’s Ünïcode we'll",
         ] {
             assert_eq!(
-                doc_view(&AlignDoc::new_fast(text)),
+                doc_view(&AlignDoc::new(text)),
                 doc_view(&AlignDoc::new_any(text)),
                 "{text}"
             );
@@ -1697,7 +1693,7 @@ mod tests {
             s in "[a-zA-Z0-9' .,\"\n-]{0,40}[a-zA-Z0-9' .,éÉ’“”—ﬁ日本ßİ\u{301}-]{0,40}"
         ) {
             proptest::prop_assert_eq!(
-                doc_view(&AlignDoc::new_fast(&s)),
+                doc_view(&AlignDoc::new(&s)),
                 doc_view(&AlignDoc::new_any(&s))
             );
         }
