@@ -36,7 +36,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::radix::counting_pass;
+use crate::radix::sort_hashed;
 use crate::shingle::combine;
 use crate::tokenize::{normalize_word, Stretch};
 use crate::Error;
@@ -584,12 +584,11 @@ impl AlignDoc {
                 return (n, Vec::new());
             }
             let hashes: Vec<u64> = self.units.iter().map(|u| u.hash).collect();
-            let v: Vec<(u64, u32)> = hashes
-                .windows(n)
-                .enumerate()
-                .map(|(i, w)| (combine(w), i as u32))
-                .collect();
-            (n, sort_grams(v))
+            let mut grams = Vec::with_capacity(hashes.len() + 1 - n);
+            crate::shingle::word_shingles(&hashes, n, &mut grams);
+            let v: Vec<(u64, u32)> = grams.into_iter().zip(0..).collect();
+            // Seed n-grams were a twentieth of a passage scan's time with a comparison sort.
+            (n, sort_hashed(v, |g| g.0))
         };
         let cached = self.seeds.get_or_init(compute);
         if cached.0 == n {
@@ -622,30 +621,6 @@ impl AlignDoc {
         }
         out
     }
-}
-
-/// Sorts `(hash, position)` pairs, as `sort_unstable` would, faster for hashes: one counting
-/// pass spreads them over about twice as many buckets (by the hash's top bits) as there are
-/// pairs, so each bucket holds zero, one or a few, and only those few are compared. Every
-/// document's seed n-grams are sorted once; this was a twentieth of a passage scan's time as a
-/// comparison sort.
-fn sort_grams(v: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
-    let n = v.len();
-    if n < 64 {
-        let mut v = v;
-        v.sort_unstable();
-        return v;
-    }
-    let bits = (usize::BITS - n.leading_zeros() + 1).min(20);
-    let shift = 64 - bits;
-    let mut out = vec![(0u64, 0u32); n];
-    let starts = counting_pass(&v, &mut out, 1 << bits, |x| (x.0 >> shift) as usize);
-    for b in starts.windows(2) {
-        if b[1] - b[0] > 1 {
-            out[b[0]..b[1]].sort_unstable();
-        }
-    }
-    out
 }
 
 /// The parts of an [`AlignDoc`] while [`AlignDoc::new`] builds it.
@@ -1655,16 +1630,19 @@ mod tests {
     }
 
     #[test]
-    fn seed_grams_sort_as_a_comparison_sort_would() {
-        use crate::shingle::mix64;
-        for len in [0, 5, 63, 64, 65, 600, 5000] {
-            // Repeated hashes too, as repeated phrases give.
-            let v: Vec<(u64, u32)> = (0..len as u64)
-                .map(|i| (mix64(i % 97 * 31 + i / 500), i as u32))
+    fn seed_grams_are_every_window_of_units_sorted() {
+        let text = "We'll see what they say, and we will see it again: we'll see what they say. "
+            .repeat(12);
+        let d = AlignDoc::new(&text);
+        for n in [1, 3, 5] {
+            let hashes: Vec<u64> = d.units.iter().map(|u| u.hash).collect();
+            let mut want: Vec<(u64, u32)> = hashes
+                .windows(n)
+                .enumerate()
+                .map(|(i, w)| (combine(w), i as u32))
                 .collect();
-            let mut want = v.clone();
             want.sort_unstable();
-            assert_eq!(sort_grams(v), want, "{len}");
+            assert_eq!(&*d.seed_grams(n), &want[..], "n = {n}");
         }
     }
 
