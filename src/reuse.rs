@@ -215,20 +215,34 @@ pub fn index(
     let mut common = Vec::new();
     let mut readers = postings.into_readers()?.into_iter().enumerate().peekable();
     let per_round = 2 * rayon::current_num_threads().max(1);
-    while readers.peek().is_some() {
+    // Round r's evidence is scattered on this thread while the pool sorts round r + 1.
+    let mut ready: Vec<(Vec<u64>, Vec<u64>)> = Vec::new();
+    loop {
         let round: Vec<_> = readers.by_ref().take(per_round).collect();
-        let sorted = round
-            .into_par_iter()
-            .map(|(p, r)| {
-                let out = partition_pairs(p, r.load()?, max_df);
-                done();
-                Ok(out)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        for (pairs, c) in sorted {
-            evidence.scatter(pairs.into_iter().map(|e| (pair_partition(e), [e])))?;
-            common.extend(c);
+        if round.is_empty() && ready.is_empty() {
+            break;
         }
+        let (sorted, scattered) = rayon::join(
+            || {
+                round
+                    .into_par_iter()
+                    .map(|(p, r)| {
+                        let out = partition_pairs(p, r.load()?, max_df);
+                        done();
+                        Ok(out)
+                    })
+                    .collect::<Result<Vec<_>>>()
+            },
+            || -> Result<()> {
+                for (pairs, c) in ready.drain(..) {
+                    evidence.scatter(pairs.into_iter().map(|e| (pair_partition(e), [e])))?;
+                    common.extend(c);
+                }
+                Ok(())
+            },
+        );
+        scattered?;
+        ready = sorted?;
     }
     let spilled = evidence.spilled_bytes();
     let mut pairs: Vec<(u32, u32, u32)> = evidence
