@@ -1,17 +1,27 @@
 //! Quotations: is a passage quoted, and who is it attributed to?
 //!
 //! 1. **Inside quotes.** From the start of the paragraph (the last blank line) up to the passage,
-//!    opening marks (`“ « „ ‘` and a straight `"` when none is open) and closing marks
-//!    (`” »`, or a straight `"` when one is open) are counted. The passage is quoted when a mark is
-//!    still open where it starts.
+//!    opening marks (`“ « „ ‹ 「 『`, and a straight `"` when none is open) and closing marks
+//!    (`” » › 」 』`, a straight `"` when one is open, and `“` after `„`, as German and Czech
+//!    quote) are counted. The passage is quoted when a mark is still open where it starts. Single
+//!    quotes are not counted: `’` is also the apostrophe.
 //! 2. **Speaker.** News attributes quotes in a few fixed shapes: after the closing mark
 //!    (`," Putin said`, `," said Vladimir Frolov`) or before the opening one
 //!    (`Putin said: "`). A speaker is a run of one to four capitalised words next to a speech
 //!    verb (`said`, `says`, `told`, `added`, …). Pronouns (`he said`) name nobody, and are not
 //!    reported. The verbs are English; in other languages no speaker is reported.
 
-const OPEN: &[char] = &['\u{201C}', '\u{00AB}', '\u{201E}'];
-const CLOSE: &[char] = &['\u{201D}', '\u{00BB}'];
+/// `“ « „ ‹ 「 『`
+const OPEN: &[char] = &[
+    '\u{201C}', '\u{00AB}', '\u{201E}', '\u{2039}', '\u{300C}', '\u{300E}',
+];
+/// `” » › 」 』`
+const CLOSE: &[char] = &['\u{201D}', '\u{00BB}', '\u{203A}', '\u{300D}', '\u{300F}'];
+/// The low opening mark `„`, closed by `“` in German and Czech (`„So“`) and by `”` in Polish
+/// or Romanian.
+const LOW_OPEN: char = '\u{201E}';
+/// `“`: opens in English, closes after `„`.
+const HIGH_OPEN: char = '\u{201C}';
 const VERBS: &[&str] = &[
     "said",
     "says",
@@ -55,9 +65,14 @@ pub fn inside_quotes(text: &str, pos: usize) -> bool {
 fn open_quote(text: &str, pos: usize) -> Option<usize> {
     let start = paragraph_start(text, pos);
     let mut open: Option<usize> = None;
+    let mut low = false;
     for (i, c) in text[start..pos].char_indices() {
-        if OPEN.contains(&c) {
+        if c == HIGH_OPEN && low && open.is_some() {
+            open = None;
+            low = false;
+        } else if OPEN.contains(&c) {
             open = Some(start + i);
+            low = c == LOW_OPEN;
         } else if CLOSE.contains(&c) {
             open = None;
         } else if c == '"' {
@@ -216,6 +231,27 @@ mod tests {
     fn quotes_do_not_leak_across_paragraphs() {
         let t = "An \"unclosed mark.\n\nNew paragraph words.";
         assert!(!quoted(t, "New paragraph").0);
+    }
+
+    #[test]
+    fn german_low_high_quotes_close() {
+        let t = "Er sagte: „Wir sind bereit, darüber zu sprechen“, und ging. Danach Schweigen.";
+        assert!(quoted(t, "Wir sind").0);
+        assert!(!quoted(t, "Danach").0);
+        // Polish and Romanian close the low mark with `”`.
+        let t = "Powiedział: „Jesteśmy gotowi” i wyszedł. Potem cisza.";
+        assert!(quoted(t, "Jesteśmy").0);
+        assert!(!quoted(t, "Potem").0);
+    }
+
+    #[test]
+    fn corner_brackets_and_single_guillemets_quote() {
+        let t = "プーチン氏は「彼らに資料を提供させればいい」と述べた。その後、会見は終わった。";
+        assert!(quoted(t, "彼らに").0);
+        assert!(!quoted(t, "その後").0);
+        let t = "Il a dit ‹ nous sommes prêts › puis il est parti.";
+        assert!(quoted(t, "nous sommes").0);
+        assert!(!quoted(t, "puis").0);
     }
 
     #[test]
