@@ -58,6 +58,16 @@ fn tokenize(c: &mut Criterion) {
     g.finish();
 }
 
+fn prepare(c: &mut Criterion) {
+    let texts = corpus(500);
+    let mut g = c.benchmark_group("prepare");
+    g.throughput(Throughput::Bytes(bytes(&texts)));
+    g.bench_function("AlignDoc::new", |b| {
+        b.iter(|| texts.iter().map(|t| AlignDoc::new(t).words()).sum::<usize>())
+    });
+    g.finish();
+}
+
 fn minhash(c: &mut Criterion) {
     let texts = corpus(500);
     let mut sh = Shingler::new(Shingling::Words(5));
@@ -140,6 +150,7 @@ fn alignment(c: &mut Criterion) {
 criterion_group!(
     benches,
     tokenize,
+    prepare,
     tokenize_shingle,
     minhash,
     banding,
