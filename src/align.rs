@@ -36,7 +36,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::radix::sort_hashed;
 use crate::shingle::combine;
 use crate::tokenize::{normalize_word, Stretch};
 use crate::Error;
@@ -479,9 +478,9 @@ pub struct AlignDoc {
     units: Vec<Unit>,
     /// The normalised text of every unit, back to back (one allocation per document).
     norm: String,
-    /// The seed n-grams `(hash, first unit)`, sorted, for one `n`: computed on first use and
-    /// kept, since a document is aligned against many others.
-    seeds: std::sync::OnceLock<(usize, Vec<(u64, u32)>)>,
+    /// The hash of every run of `n` units, by first unit, for one `n`: computed on first use
+    /// and kept, since a document is aligned against many others.
+    seeds: std::sync::OnceLock<(usize, Vec<u64>)>,
 }
 
 impl AlignDoc {
@@ -577,18 +576,15 @@ impl AlignDoc {
         &self.tok_hash
     }
 
-    /// The sorted `(hash, first unit)` of every run of `n` units.
-    fn seed_grams(&self, n: usize) -> std::borrow::Cow<'_, [(u64, u32)]> {
+    /// The hash of every run of `n` units, indexed by its first unit.
+    fn seed_grams(&self, n: usize) -> std::borrow::Cow<'_, [u64]> {
         let compute = || {
-            if self.units.len() < n {
-                return (n, Vec::new());
+            let mut grams = Vec::new();
+            if self.units.len() >= n {
+                let hashes: Vec<u64> = self.units.iter().map(|u| u.hash).collect();
+                crate::shingle::word_shingles(&hashes, n, &mut grams);
             }
-            let hashes: Vec<u64> = self.units.iter().map(|u| u.hash).collect();
-            let mut grams = Vec::with_capacity(hashes.len() + 1 - n);
-            crate::shingle::word_shingles(&hashes, n, &mut grams);
-            let v: Vec<(u64, u32)> = grams.into_iter().zip(0..).collect();
-            // Seed n-grams were a twentieth of a passage scan's time with a comparison sort.
-            (n, sort_hashed(v, |g| g.0))
+            (n, grams)
         };
         let cached = self.seeds.get_or_init(compute);
         if cached.0 == n {
@@ -852,28 +848,7 @@ impl Aligner {
     fn runs(&self, a: &AlignDoc, b: &AlignDoc) -> Vec<Run> {
         let n = self.cfg.seed_words;
         let (ga, gb) = (a.seed_grams(n), b.seed_grams(n));
-        let mut hits: Vec<(usize, usize)> = Vec::new();
-        let (mut x, mut y) = (0, 0);
-        while x < ga.len() && y < gb.len() {
-            match ga[x].0.cmp(&gb[y].0) {
-                std::cmp::Ordering::Less => x += 1,
-                std::cmp::Ordering::Greater => y += 1,
-                std::cmp::Ordering::Equal => {
-                    let h = ga[x].0;
-                    let xe = x + ga[x..].iter().take_while(|g| g.0 == h).count();
-                    let ye = y + gb[y..].iter().take_while(|g| g.0 == h).count();
-                    if xe - x <= 3 && ye - y <= 3 {
-                        for &(_, i) in &ga[x..xe] {
-                            for &(_, j) in &gb[y..ye] {
-                                hits.push((i as usize, j as usize));
-                            }
-                        }
-                    }
-                    x = xe;
-                    y = ye;
-                }
-            }
-        }
+        let mut hits = seed_hits(&ga, &gb);
         // Merge hits along diagonals into runs.
         hits.sort_unstable_by_key(|&(i, j)| (i as isize - j as isize, i));
         let mut runs: Vec<Run> = Vec::new();
@@ -1218,6 +1193,82 @@ impl Dp {
 type Span = Option<Range<usize>>;
 
 /// Grows `r` to cover index `t`.
+/// A seed n-gram that occurs more often than this in either document is noise (a repeated
+/// phrase), not evidence.
+const MAX_SEED_REPEATS: u16 = 3;
+
+/// One distinct seed hash of `a` in [`seed_hits`]' table.
+#[derive(Clone, Copy, Default)]
+struct SeedSlot {
+    hash: u64,
+    /// 1 + the last position of `hash` in `a`; 0 marks an empty slot.
+    last: u32,
+    /// Occurrences in `a` and in `b`, counted up to `MAX_SEED_REPEATS + 1`.
+    in_a: u16,
+    in_b: u16,
+}
+
+/// Every `(i, j)` with `ga[i] == gb[j]`, for the hashes that occur at most
+/// [`MAX_SEED_REPEATS`] times on each side, in no particular order.
+///
+/// A hash join: `a`'s hashes go into an open-addressing table (linear probing, slots chosen by
+/// the top bits of the uniform hashes, at most half full) whose slots chain each hash's
+/// positions; `b`'s are counted in it, then joined. Linear in the two lengths; it replaced
+/// sorting both documents' n-grams and merging them.
+fn seed_hits(ga: &[u64], gb: &[u64]) -> Vec<(usize, usize)> {
+    let mut hits = Vec::new();
+    if ga.is_empty() || gb.is_empty() {
+        return hits;
+    }
+    let bits = (2 * ga.len()).next_power_of_two().trailing_zeros().max(4);
+    let mask = (1usize << bits) - 1;
+    let mut table = vec![SeedSlot::default(); 1 << bits];
+    let find = |table: &[SeedSlot], h: u64| {
+        let mut s = (h >> (64 - bits)) as usize;
+        while table[s].last != 0 && table[s].hash != h {
+            s = (s + 1) & mask;
+        }
+        s
+    };
+    // `prev[i]`: 1 + the previous position of `ga[i]`'s hash, or 0.
+    let mut prev = vec![0u32; ga.len()];
+    for (i, &h) in ga.iter().enumerate() {
+        let s = find(&table, h);
+        let slot = &mut table[s];
+        prev[i] = slot.last;
+        slot.hash = h;
+        slot.last = i as u32 + 1;
+        slot.in_a = (slot.in_a + 1).min(MAX_SEED_REPEATS + 1);
+    }
+    // 1 + the slot of each of `b`'s hashes found in `a`, or 0.
+    let found: Vec<u32> = gb
+        .iter()
+        .map(|&h| {
+            let s = find(&table, h);
+            let slot = &mut table[s];
+            if slot.last == 0 {
+                return 0;
+            }
+            slot.in_b = (slot.in_b + 1).min(MAX_SEED_REPEATS + 1);
+            s as u32 + 1
+        })
+        .collect();
+    for (j, &s) in found.iter().enumerate() {
+        if s == 0 {
+            continue;
+        }
+        let slot = table[s as usize - 1];
+        if slot.in_a <= MAX_SEED_REPEATS && slot.in_b <= MAX_SEED_REPEATS {
+            let mut i = slot.last;
+            while i != 0 {
+                hits.push((i as usize - 1, j));
+                i = prev[i as usize - 1];
+            }
+        }
+    }
+    hits
+}
+
 fn grow(r: &mut Span, t: usize) {
     *r = Some(match r.take() {
         Some(x) => x.start.min(t)..x.end.max(t + 1),
@@ -1630,19 +1681,56 @@ mod tests {
     }
 
     #[test]
-    fn seed_grams_are_every_window_of_units_sorted() {
+    fn seed_grams_are_every_window_of_units() {
         let text = "We'll see what they say, and we will see it again: we'll see what they say. "
             .repeat(12);
         let d = AlignDoc::new(&text);
         for n in [1, 3, 5] {
             let hashes: Vec<u64> = d.units.iter().map(|u| u.hash).collect();
-            let mut want: Vec<(u64, u32)> = hashes
-                .windows(n)
-                .enumerate()
-                .map(|(i, w)| (combine(w), i as u32))
-                .collect();
-            want.sort_unstable();
+            let want: Vec<u64> = hashes.windows(n).map(combine).collect();
             assert_eq!(&*d.seed_grams(n), &want[..], "n = {n}");
+        }
+    }
+
+    #[test]
+    fn seed_hits_join_the_rarely_repeated_hashes() {
+        // The join as the definition states it: every equal pair, unless either side repeats
+        // the hash more than three times.
+        fn naive(ga: &[u64], gb: &[u64]) -> Vec<(usize, usize)> {
+            let count = |g: &[u64], h: u64| g.iter().filter(|&&x| x == h).count();
+            let mut out = Vec::new();
+            for (i, &x) in ga.iter().enumerate() {
+                for (j, &y) in gb.iter().enumerate() {
+                    if x == y && count(ga, x) <= 3 && count(gb, x) <= 3 {
+                        out.push((i, j));
+                    }
+                }
+            }
+            out
+        }
+        // Few distinct values, so that repeats of 1 to 6 and colliding top bits are common; and
+        // values that differ only in their low bits, which all want the same slot.
+        let small = |seed: u64, n: usize, m: u64| -> Vec<u64> {
+            (0..n as u64)
+                .map(|i| crate::shingle::mix64(seed + i) % m)
+                .collect()
+        };
+        let cases = [
+            (vec![], vec![1, 2]),
+            (vec![5, 5, 5, 5], vec![5]),
+            (vec![7, 7, 7], vec![7, 7, 7]),
+            (vec![1, 2, 3], vec![3, 2, 1, 9]),
+            (small(1, 40, 11), small(2, 50, 11)),
+            (small(3, 300, 90), small(4, 200, 90)),
+            (
+                (0..64).map(|x| x | 0xABCD << 48).collect(),
+                (30..90).map(|x| x | 0xABCD << 48).collect(),
+            ),
+        ];
+        for (ga, gb) in cases {
+            let mut got = seed_hits(&ga, &gb);
+            got.sort_unstable();
+            assert_eq!(got, naive(&ga, &gb), "{ga:?} {gb:?}");
         }
     }
 
