@@ -63,7 +63,12 @@ fn prepare(c: &mut Criterion) {
     let mut g = c.benchmark_group("prepare");
     g.throughput(Throughput::Bytes(bytes(&texts)));
     g.bench_function("AlignDoc::new", |b| {
-        b.iter(|| texts.iter().map(|t| AlignDoc::new(t).words()).sum::<usize>())
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| AlignDoc::new(t).words())
+                .sum::<usize>()
+        })
     });
     g.finish();
 }
