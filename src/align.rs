@@ -7,7 +7,8 @@
 //!    expanded into two units that point at the same token (`we'll` → `we` `will`,
 //!    `don't` → `do` `not`), so "We'll" and "We will" align word for word.
 //! 2. **Seeds.** Every run of [`AlignerBuilder::seed_words`] units that occurs in both documents
-//!    (at most three times in each: repeats are noise) is a seed hit `(i, j)`.
+//!    (at most three times in each: repeats are noise) is a seed hit `(i, j)`, found by a hash
+//!    join of the two documents' n-gram hashes.
 //! 3. **Runs.** Hits on the same diagonal that touch or overlap merge into exact runs.
 //! 4. **Chains.** Runs are accepted longest first when they keep both texts in order
 //!    (co-linear); accepted runs whose gaps stay within [`AlignerBuilder::max_gap`] units on both
