@@ -1,4 +1,5 @@
-//! Other scripts: Cyrillic with inflection and ё/е, and CJK without spaces.
+//! Other languages: Cyrillic with inflection and ё/е, CJK without spaces, and German and
+//! Russian attributions.
 
 use crate::util::{reprint, write};
 
@@ -37,4 +38,22 @@ fn chinese_verbatim_quote() {
     let p = &v["passages"][0];
     assert_eq!(p["kind"], "verbatim");
     assert_eq!(p["a_text"], "俄罗斯从不向任何国家引渡本国公民");
+}
+
+#[test]
+fn german_and_russian_quotes_name_their_speakers() {
+    let v = diff_json(
+        "Bundeskanzler Olaf Scholz hat am Mittwoch den Haushalt verteidigt. „Wir werden die Schuldenbremse einhalten und trotzdem in die Zukunft unseres Landes investieren“, sagte Scholz.",
+        "Im Bundestag verteidigte der Kanzler den Haushalt. Olaf Scholz sagte: „Wir werden die Schuldenbremse einhalten und dennoch in die Zukunft unseres Landes investieren.“",
+    );
+    let p = &v["passages"][0];
+    assert_eq!(p["quote"], true);
+    assert_eq!(p["speaker"], "Scholz");
+    let v = diff_json(
+        "«Россия никогда не выдает своих граждан никому, так же как и Соединенные Штаты», — заявил Путин журналистам.",
+        "Путин сказал: «Россия никогда не выдаёт своих граждан никому, точно так же как и Соединенные Штаты».",
+    );
+    let p = &v["passages"][0];
+    assert_eq!(p["quote"], true);
+    assert_eq!(p["speaker"], "Путин");
 }
