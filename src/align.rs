@@ -748,6 +748,12 @@ enum Step {
     Ins(usize),
 }
 
+/// Words longer than this many characters match exactly or not at all. No word of a natural
+/// language is this long (German compounds reach about 40), and edit distance costs the
+/// product of the two lengths: two 200,000-character tokens of a base64 blob that differed in
+/// one character took 48 s to compare.
+const MAX_PARTIAL_CHARS: u32 = 64;
+
 const MATCH: f64 = 2.0;
 const PARTIAL: f64 = 1.5;
 const MISMATCH: f64 = -1.0;
@@ -916,6 +922,7 @@ impl Aligner {
         // practice: inflections, spelling variants) share their first character.
         let (cx, cy) = (x.chars, y.chars);
         if cx.min(cy) < 3
+            || cx.max(cy) > MAX_PARTIAL_CHARS
             || cx.abs_diff(cy) * 2 > cx.max(cy)
             || tx.chars().next() != ty.chars().next()
         {
@@ -1549,6 +1556,23 @@ mod tests {
     fn align(a: &str, b: &str) -> Vec<Passage> {
         let al = Aligner::default();
         al.align(a, &AlignDoc::new(a), b, &AlignDoc::new(b), 4, &|_| true)
+    }
+
+    #[test]
+    fn long_tokens_match_exactly_or_not_at_all() {
+        let aligner = Aligner::default();
+        let long = "q".repeat(MAX_PARTIAL_CHARS as usize);
+        let longer = "q".repeat(MAX_PARTIAL_CHARS as usize + 1);
+        let compare =
+            |x: &str, y: &str| aligner.compare(&AlignDoc::new(x), 0, &AlignDoc::new(y), 0);
+        // At the limit one edit is still a partial match; past it, only equality counts.
+        assert!(compare(&long, &format!("{long}x")[1..]).is_some_and(|s| s < 1.0));
+        assert_eq!(compare(&longer, &format!("{longer}x")[1..]), None);
+        assert_eq!(compare(&longer, &longer), Some(1.0));
+        assert_eq!(
+            compare("extradite", "extradites").map(|s| s > 0.8),
+            Some(true)
+        );
     }
 
     #[test]
