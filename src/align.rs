@@ -12,8 +12,9 @@
 //! 3. **Runs.** Hits on the same diagonal that touch or overlap merge into exact runs.
 //! 4. **Chains.** Runs are accepted longest first when they keep both texts in order
 //!    (co-linear); accepted runs whose gaps stay within [`AlignerBuilder::max_gap`] units on both
-//!    sides form a chain. Runs that cross an accepted one (moved sentences) are tried again in a
-//!    second round, as separate chains.
+//!    sides form a chain. Runs that cross an accepted one (moved sentences) are tried again in
+//!    further rounds, as separate chains: three rounds at least, then as long as each round
+//!    still finds a passage, within a budget of run visits.
 //! 5. **Alignment.** The gaps between consecutive runs are aligned globally (Needleman–Wunsch)
 //!    and the chain's ends are extended outwards by a local alignment of up to `max_gap` units.
 //!    Scores: exact match +2, near-equal words +1.5 ("Russia"/"Russian", "extradite"/
@@ -748,6 +749,11 @@ enum Step {
     Ins(usize),
 }
 
+/// Past its third round, alignment stops once it has visited this many runs in all: a pair of
+/// huge documents that share text in shuffled order costs at most this many run visits (and
+/// their sorting) on top of three rounds.
+const MAX_RUN_VISITS: usize = 1 << 22;
+
 /// Words longer than this many characters match exactly or not at all. No word of a natural
 /// language is this long (German compounds reach about 40), and edit distance costs the
 /// product of the two lengths: two 200,000-character tokens of a base64 blob that differed in
@@ -809,10 +815,16 @@ impl Aligner {
         let mut used_a: Vec<Range<usize>> = Vec::new();
         let mut used_b: Vec<Range<usize>> = Vec::new();
         let mut remaining = runs;
-        for _round in 0..3 {
-            if remaining.is_empty() {
+        let mut visits = 0usize;
+        for round in 0.. {
+            // Three rounds always (a moved sentence or two); past them, only while every round
+            // still finds a passage (text reused in shuffled order, one co-linear set a round)
+            // and the runs visited stay within a budget (each round sorts what is left).
+            visits += remaining.len();
+            if remaining.is_empty() || (round >= 3 && visits > MAX_RUN_VISITS) {
                 break;
             }
+            let found = passages.len();
             let (accepted, rejected) = colinear(remaining);
             for chain in self.chains(&accepted) {
                 let path = self.path(a, b, &chain);
@@ -848,6 +860,9 @@ impl Aligner {
                 }
             }
             remaining = rejected;
+            if round >= 2 && passages.len() == found {
+                break;
+            }
         }
         passages.sort_by_key(|p| (p.a_start, p.b_start));
         passages
@@ -1590,6 +1605,31 @@ mod tests {
         assert!(Arc::ptr_eq(&p[0].a_text, &p[0].b_text));
         let reworded = align(&a, &b.replace("do not", "don't"));
         assert!(!Arc::ptr_eq(&reworded[0].a_text, &reworded[0].b_text));
+    }
+
+    #[test]
+    fn passages_reused_in_reverse_order_are_all_found() {
+        // Eight sentences of `a`, quoted by `b` last first with new words between them: no two
+        // are co-linear, so each alignment round accepts one of them.
+        let sentences: Vec<String> = (0..8)
+            .map(|k| {
+                let w: Vec<String> = (0..12).map(|i| format!("w{k}x{i}")).collect();
+                w.join(" ") + "."
+            })
+            .collect();
+        let a = sentences.join(" ");
+        let b: Vec<String> = sentences
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(k, s)| format!("{s} Unrelated filler number f{k} goes here now."))
+            .collect();
+        let p = align(&a, &b.join(" "));
+        assert_eq!(p.len(), 8, "{p:#?}");
+        for (x, s) in p.iter().zip(&sentences) {
+            assert_eq!(x.kind, PassageKind::Verbatim);
+            assert_eq!(format!("{}.", x.a_text), *s);
+        }
     }
 
     #[test]
