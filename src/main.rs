@@ -145,7 +145,8 @@ struct ScanArgs {
     /// Shortest reported passage, in words.
     #[arg(long, default_value_t = 8)]
     min_words: usize,
-    /// Word n-grams found in more documents than this are boilerplate.
+    /// Word n-grams found in more documents than this are boilerplate (so is a quotation
+    /// carried by more articles: raise it to see the most widely carried quotes).
     #[arg(long, default_value_t = 50)]
     max_df: usize,
     /// Length, in words, of the n-grams that index documents for passage reuse.
