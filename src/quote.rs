@@ -1,10 +1,11 @@
 //! Quotations: is a passage quoted, and who is it attributed to?
 //!
-//! 1. **Inside quotes.** From the start of the paragraph (the last blank line, or 4 KiB back in a
-//!    longer paragraph) up to the passage, opening marks (`“ « „ ‹ 「 『`, and a straight `"`
-//!    when none is open) and closing marks (`” » › 」 』`, a straight `"` when one is open, and
-//!    `“` after `„`, as German and Czech quote) are counted. The passage is quoted when a mark is
-//!    still open where it starts. Single quotes are not counted: `’` is also the apostrophe.
+//! 1. **Inside quotes.** From the start of the paragraph (after the last blank line, a line of
+//!    white space only; or 4 KiB back in a longer paragraph) up to the passage, opening marks
+//!    (`“ « „ ‹ 「 『`, and a straight `"` when none is open) and closing marks (`” » › 」 』`, a
+//!    straight `"` when one is open, and `“` after `„`, as German and Czech quote) are counted.
+//!    The passage is quoted when a mark is still open where it starts. Single quotes are not
+//!    counted: `’` is also the apostrophe.
 //! 2. **Speaker.** News attributes quotes in a few fixed shapes: after the closing mark
 //!    (`," Putin said`, `," said Vladimir Frolov`) or before the opening one
 //!    (`Putin said: "`). A speaker is a run of one to four capitalised words next to a speech
@@ -158,7 +159,23 @@ fn paragraph_start(text: &str, pos: usize) -> usize {
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    text[from..pos].rfind("\n\n").map_or(from, |i| from + i + 2)
+    let window = &text[from..pos];
+    // The line break that ends the last blank line: a line of white space only, so that
+    // `\r\n\r\n` and a line of spaces count as well as `\n\n`.
+    let mut end = window.len();
+    while let Some(nl) = window[..end].rfind('\n') {
+        let line_start = window[..nl].rfind('\n');
+        if let Some(prev) = line_start {
+            if window[prev + 1..nl].trim().is_empty() {
+                return from + nl + 1;
+            }
+        }
+        end = nl;
+        if line_start.is_none() {
+            break;
+        }
+    }
+    from
 }
 
 /// Byte offset where the paragraph holding `pos` ends, or `REACH` bytes after `pos` (rounded to
@@ -168,7 +185,20 @@ fn paragraph_end(text: &str, pos: usize) -> usize {
     while !text.is_char_boundary(to) {
         to -= 1;
     }
-    text[pos..to].find("\n\n").map_or(to, |i| pos + i)
+    let window = &text[pos..to];
+    // The line break that starts the next blank line (white space only, as above).
+    let mut at = 0;
+    while let Some(k) = window[at..].find('\n') {
+        let nl = at + k;
+        let rest = &window[nl + 1..];
+        if let Some(next) = rest.find('\n') {
+            if rest[..next].trim().is_empty() {
+                return pos + nl;
+            }
+        }
+        at = nl + 1;
+    }
+    to
 }
 
 /// True when byte `pos` of `text` lies inside quotation marks opened in the same paragraph.
@@ -444,6 +474,27 @@ mod tests {
         // A verb inside a name does not end it.
         let t = "The United States said: \"We will look at them.\"";
         assert_eq!(quoted(t, "We will"), (true, Some("United States".into())));
+    }
+
+    #[test]
+    fn blank_lines_of_any_kind_end_a_paragraph() {
+        for gap in ["\n\n", "\r\n\r\n", "\n  \n", "\n\t\r\n"] {
+            let t = format!(
+                "An \"unclosed mark.{gap}New paragraph words. \"Quoted here,\" Putin said."
+            );
+            assert!(!quoted(&t, "New paragraph").0, "{gap:?}");
+            assert_eq!(
+                quoted(&t, "Quoted here"),
+                (true, Some("Putin".into())),
+                "{gap:?}"
+            );
+            // The attribution is looked for up to the paragraph's end, not past it.
+            let t = format!("\"Quoted here,\"{gap}Putin said nothing.");
+            assert_eq!(quoted(&t, "Quoted here"), (true, None), "{gap:?}");
+        }
+        // A line break alone does not end a paragraph.
+        let t = "An \"open mark.\nStill quoted words.";
+        assert!(quoted(t, "Still quoted").0);
     }
 
     #[test]
