@@ -1217,7 +1217,6 @@ impl Dp {
 /// A range of unit or token indices, `None` while empty.
 type Span = Option<Range<usize>>;
 
-/// Grows `r` to cover index `t`.
 /// A seed n-gram that occurs more often than this in either document is noise (a repeated
 /// phrase), not evidence.
 const MAX_SEED_REPEATS: u16 = 3;
@@ -1295,6 +1294,7 @@ fn seed_hits(ga: &[u64], gb: &[u64]) -> Vec<(usize, usize)> {
     hits
 }
 
+/// Grows `r` to cover index `t`.
 fn grow(r: &mut Span, t: usize) {
     *r = Some(match r.take() {
         Some(x) => x.start.min(t)..x.end.max(t + 1),
