@@ -27,8 +27,7 @@ const LOW_OPEN: char = '\u{201E}';
 /// `“`: opens in English, closes after `„`.
 const HIGH_OPEN: char = '\u{201C}';
 /// Words that attribute a quotation to the name next to them, lower-case: speech verbs in
-/// English, German, French, Spanish, Italian, Portuguese and Russian, and the prepositions that
-/// do the same work (`so`, `selon`, `según`, `secondo`, `segundo`: "according to").
+/// English, German, French, Spanish, Italian, Portuguese and Russian.
 const VERBS: &[&str] = &[
     // English
     "said",
@@ -66,7 +65,6 @@ const VERBS: &[&str] = &[
     "warnte",
     "kritisierte",
     "forderte",
-    "so",
     // French (after `a`, see `AUXILIARIES`)
     "dit",
     "déclaré",
@@ -84,7 +82,6 @@ const VERBS: &[&str] = &[
     "indiqué",
     "précisé",
     "assuré",
-    "selon",
     // Spanish
     "dijo",
     "afirmó",
@@ -95,7 +92,6 @@ const VERBS: &[&str] = &[
     "declaró",
     "indicó",
     "sostuvo",
-    "según",
     // Italian (after `ha`)
     "detto",
     "dichiarato",
@@ -103,14 +99,12 @@ const VERBS: &[&str] = &[
     "spiegato",
     "aggiunto",
     "sottolineato",
-    "secondo",
     // Portuguese
     "disse",
     "afirmou",
     "declarou",
     "explicou",
     "acrescentou",
-    "segundo",
     // Russian
     "сказал",
     "сказала",
@@ -127,6 +121,10 @@ const VERBS: &[&str] = &[
     "сообщил",
     "сообщила",
 ];
+/// "According to" in German, French, Spanish, Italian and Portuguese: `», so Scholz.`,
+/// `», selon Emmanuel Macron, …`. Common words otherwise (English `so`), so they attribute only
+/// when the name ends the phrase.
+const PREPOSITIONS: &[&str] = &["so", "selon", "según", "secondo", "segundo"];
 /// Auxiliaries of compound past tenses that stand before the verb: French `a déclaré`, Italian
 /// `ha detto`, Portuguese `tem dito` is rare in news and left out.
 const AUXILIARIES: &[&str] = &["a", "ont", "ha", "hanno"];
@@ -291,6 +289,19 @@ fn after_attribution(s: &str) -> Option<String> {
         _ => w,
     };
     let first = *w.first()?;
+    if PREPOSITIONS.contains(&first.to_lowercase().as_str()) {
+        // The phrase up to its first comma must be the preposition and a name, nothing more.
+        let phrase = clause
+            .split(',')
+            .find(|p| !words(p).iter().all(|x| x.is_empty()))?;
+        let name: Vec<&str> = words(phrase)
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .skip(1)
+            .collect();
+        let whole = !name.is_empty() && name.len() <= 4 && name.iter().all(|x| is_name_word(x));
+        return whole.then(|| name.join(" "));
+    }
     if is_verb(first) {
         let name: Vec<&str> = w[1..]
             .iter()
@@ -435,6 +446,11 @@ mod tests {
                 "Macron",
             ),
             (
+                "« Nous sommes prêts », selon Emmanuel Macron, président.",
+                "Nous sommes",
+                "Emmanuel Macron",
+            ),
+            (
                 "\"Estamos listos\", dijo Pedro Sánchez.",
                 "Estamos",
                 "Pedro Sánchez",
@@ -471,6 +487,9 @@ mod tests {
     fn the_last_verb_with_a_name_before_it_attributes() {
         let t = "So Putin said: \"We will look at them.\"";
         assert_eq!(quoted(t, "We will"), (true, Some("Putin".into())));
+        // English `so` is no attribution: the name must end the phrase.
+        let t = "\"We have no choice,\" so Russia will respond.";
+        assert_eq!(quoted(t, "We have"), (true, None));
         // A verb inside a name does not end it.
         let t = "The United States said: \"We will look at them.\"";
         assert_eq!(quoted(t, "We will"), (true, Some("United States".into())));
