@@ -11,7 +11,8 @@
 //!    that implements the same UAX #29 rules restricted to ASCII (a property test checks that it
 //!    agrees with `unicode-segmentation` on arbitrary ASCII).
 //! 3. **Normalisation** of each word: Unicode NFKC, then full case folding (`caseless`), then
-//!    curly and straight quotes are unified (`’` → `'`, `“` → `"`) and every dash becomes `-`.
+//!    curly and straight quotes are unified (`’` → `'`, `“` → `"`), every dash becomes `-`, and
+//!    invisible format characters (soft hyphens, zero-width joiners, bidirectional marks) go.
 //!    An ASCII word is only lower-cased, which is what those steps do to it.
 //! 4. **Hashing.** A token's hash is `xxh3_64` of its normalised UTF-8 bytes: stable across runs,
 //!    platforms and thread counts.
@@ -215,7 +216,8 @@ pub fn tokenize_with_text(text: &str) -> Vec<(Token, String)> {
     out
 }
 
-/// Normalises one word: NFKC, full case folding, unified quotes and dashes.
+/// Normalises one word: NFKC, full case folding, unified quotes and dashes, and invisible
+/// format characters dropped (see [`is_invisible`]).
 pub fn normalize_word(word: &str) -> Cow<'_, str> {
     if word.is_ascii() {
         if word.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -228,7 +230,34 @@ pub fn normalize_word(word: &str) -> Cow<'_, str> {
         _ => Cow::Owned(word.nfkc().collect()),
     };
     let folded = caseless::default_case_fold_str(&nfkc);
-    Cow::Owned(folded.chars().map(unify_char).collect())
+    Cow::Owned(
+        folded
+            .chars()
+            .filter(|&c| !is_invisible(c))
+            .map(unify_char)
+            .collect(),
+    )
+}
+
+/// Format characters that change nothing a reader sees, and that web text carries inside words:
+/// the soft hyphen (`&shy;`, which German and Dutch sites put in long words), the combining
+/// grapheme joiner, the zero-width joiners (ZWNJ, ZWJ), the word joiner and invisible
+/// operators, the byte order mark, and the bidirectional marks and controls. NFKC keeps them,
+/// so "extra&shy;dition" would not equal "extradition". Unicode word segmentation already keeps
+/// them inside the word (UAX #29 rule WB4). The zero-width space is not among them: it ends a
+/// word.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{200C}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Maps the quote and dash variants to their ASCII forms; other characters are unchanged.
@@ -589,6 +618,17 @@ mod tests {
             ["1,000.5", "people", "at", "10", "30"]
         );
         assert_eq!(words("U.S. officials"), ["u.s", "officials"]);
+    }
+
+    #[test]
+    fn invisible_format_characters_are_dropped() {
+        assert_eq!(
+            words("extra\u{AD}dition Zu\u{AD}kunft\u{200D} \u{FEFF}Putin"),
+            words("extradition Zukunft Putin")
+        );
+        assert_eq!(normalize_word("ac\u{2060}cepted"), "accepted");
+        // The zero-width space is a word break, as UAX #29 has it.
+        assert_eq!(words("ac\u{200B}cepted"), ["ac", "cepted"]);
     }
 
     #[test]
