@@ -15,6 +15,8 @@
 //!    Meloni`), Portuguese (`disse Lula`) and Russian (`сказал Путин`); in other languages no
 //!    speaker is reported.
 
+use crate::tokenize::{ceil_boundary, floor_boundary};
+
 /// `“ « „ ‹ 「 『`
 const OPEN: &[char] = &[
     '\u{201C}', '\u{00AB}', '\u{201E}', '\u{2039}', '\u{300C}', '\u{300E}',
@@ -153,10 +155,7 @@ const REACH: usize = 4096;
 /// Byte offset where the paragraph holding `pos` starts, or `REACH` bytes before `pos`
 /// (rounded to a character boundary) if it starts further back.
 fn paragraph_start(text: &str, pos: usize) -> usize {
-    let mut from = pos.saturating_sub(REACH);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = ceil_boundary(text, pos.saturating_sub(REACH));
     let window = &text[from..pos];
     // The line break that ends the last blank line: a line of white space only, so that
     // `\r\n\r\n` and a line of spaces count as well as `\n\n`.
@@ -179,10 +178,7 @@ fn paragraph_start(text: &str, pos: usize) -> usize {
 /// Byte offset where the paragraph holding `pos` ends, or `REACH` bytes after `pos` (rounded to
 /// a character boundary) if it ends further on.
 fn paragraph_end(text: &str, pos: usize) -> usize {
-    let mut to = (pos + REACH).min(text.len());
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
+    let to = floor_boundary(text, pos + REACH);
     let window = &text[pos..to];
     // The line break that starts the next blank line (white space only, as above).
     let mut at = 0;
@@ -244,21 +240,16 @@ pub fn speaker(text: &str, start: usize) -> Option<String> {
     let open = open_quote(text, start);
     let low = open.is_some_and(|o| text[o..].starts_with(LOW_OPEN));
     if let Some(close) = close_quote(text, start, low) {
-        let stop = paragraph_end(text, close).min(close + 120);
-        let mut stop = stop;
-        while !text.is_char_boundary(stop) {
-            stop -= 1;
-        }
+        let stop = floor_boundary(text, paragraph_end(text, close).min(close + 120));
         if let Some(s) = after_attribution(&text[close..stop]) {
             return Some(s);
         }
     }
     let open = open?;
-    let from = paragraph_start(text, open).max(open.saturating_sub(120));
-    let mut from = from;
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = ceil_boundary(
+        text,
+        paragraph_start(text, open).max(open.saturating_sub(120)),
+    );
     before_attribution(&text[from..open])
 }
 

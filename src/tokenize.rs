@@ -216,6 +216,24 @@ pub fn tokenize_with_text(text: &str) -> Vec<(Token, String)> {
     out
 }
 
+/// The largest char boundary of `s` at or below `i`.
+pub(crate) fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `s` at or above `i`.
+pub(crate) fn ceil_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// Normalises one word: NFKC, full case folding, unified quotes and dashes, and invisible
 /// format characters dropped (see [`is_invisible`]).
 pub fn normalize_word(word: &str) -> Cow<'_, str> {

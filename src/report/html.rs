@@ -51,6 +51,7 @@ use std::io::{self, Write};
 use super::{Pair, Report};
 use crate::align::{DiffOp, Passage};
 use crate::corpus::Metadata;
+use crate::tokenize::floor_boundary;
 
 /// The page's stylesheet, inlined into `<style>`.
 const CSS: &str = include_str!("assets/report.css");
@@ -285,15 +286,6 @@ impl Side {
             Side::B => &pair.b,
         }
     }
-}
-
-/// The largest char boundary of `s` at or below `i`.
-fn floor_boundary(s: &str, i: usize) -> usize {
-    let mut i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The page being written, with the lookup tables its links need.
