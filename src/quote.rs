@@ -152,47 +152,32 @@ const PRONOUNS: &[&str] = &[
 /// A quotation opened further back than this is not seen.
 const REACH: usize = 4096;
 
+/// The blank lines of `s` (lines of white space only, so `\r\n\r\n` and a line of spaces count
+/// as well as `\n\n`), in order: the byte offsets of the line breaks before and after each.
+fn blank_lines(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let breaks = s.match_indices('\n').map(|(i, _)| i);
+    breaks
+        .clone()
+        .zip(breaks.skip(1))
+        .filter(move |&(a, b)| s[a + 1..b].trim().is_empty())
+}
+
 /// Byte offset where the paragraph holding `pos` starts, or `REACH` bytes before `pos`
 /// (rounded to a character boundary) if it starts further back.
 fn paragraph_start(text: &str, pos: usize) -> usize {
     let from = ceil_boundary(text, pos.saturating_sub(REACH));
-    let window = &text[from..pos];
-    // The line break that ends the last blank line: a line of white space only, so that
-    // `\r\n\r\n` and a line of spaces count as well as `\n\n`.
-    let mut end = window.len();
-    while let Some(nl) = window[..end].rfind('\n') {
-        let line_start = window[..nl].rfind('\n');
-        if let Some(prev) = line_start {
-            if window[prev + 1..nl].trim().is_empty() {
-                return from + nl + 1;
-            }
-        }
-        end = nl;
-        if line_start.is_none() {
-            break;
-        }
-    }
-    from
+    blank_lines(&text[from..pos])
+        .last()
+        .map_or(from, |(_, b)| from + b + 1)
 }
 
 /// Byte offset where the paragraph holding `pos` ends, or `REACH` bytes after `pos` (rounded to
 /// a character boundary) if it ends further on.
 fn paragraph_end(text: &str, pos: usize) -> usize {
     let to = floor_boundary(text, pos + REACH);
-    let window = &text[pos..to];
-    // The line break that starts the next blank line (white space only, as above).
-    let mut at = 0;
-    while let Some(k) = window[at..].find('\n') {
-        let nl = at + k;
-        let rest = &window[nl + 1..];
-        if let Some(next) = rest.find('\n') {
-            if rest[..next].trim().is_empty() {
-                return pos + nl;
-            }
-        }
-        at = nl + 1;
-    }
-    to
+    blank_lines(&text[pos..to])
+        .next()
+        .map_or(to, |(a, _)| pos + a)
 }
 
 /// True when byte `pos` of `text` lies inside quotation marks opened in the same paragraph.
