@@ -1108,16 +1108,11 @@ impl Aligner {
         };
         let (a_start, a_end) = (a.spans[ta.start].0, a.spans[ta.end - 1].1);
         let (b_start, b_end) = (b.spans[tb.start].0, b.spans[tb.end - 1].1);
-        let quote_a = crate::quote::inside_quotes(a_text, a_start);
-        let quote_b = crate::quote::inside_quotes(b_text, b_start);
-        let speaker = quote_a
-            .then(|| crate::quote::speaker(a_text, a_start))
-            .flatten()
-            .or_else(|| {
-                quote_b
-                    .then(|| crate::quote::speaker(b_text, b_start))
-                    .flatten()
-            });
+        let open_a = crate::quote::open_quote(a_text, a_start);
+        let open_b = crate::quote::open_quote(b_text, b_start);
+        let speaker = open_a
+            .and_then(|o| crate::quote::speaker(a_text, a_start, o))
+            .or_else(|| open_b.and_then(|o| crate::quote::speaker(b_text, b_start, o)));
         let (a_piece, b_piece) = shared_texts(&a_text[a_start..a_end], &b_text[b_start..b_end]);
         Some(Passage {
             a_start,
@@ -1132,7 +1127,7 @@ impl Aligner {
             inserted,
             deleted,
             substituted,
-            quote: quote_a || quote_b,
+            quote: open_a.is_some() || open_b.is_some(),
             speaker,
             diff: diff_segments(a, ta, b, tb, steps),
         })

@@ -185,8 +185,9 @@ pub fn inside_quotes(text: &str, pos: usize) -> bool {
     open_quote(text, pos).is_some()
 }
 
-/// Where the quotation mark that is open at `pos` starts, if one is.
-fn open_quote(text: &str, pos: usize) -> Option<usize> {
+/// Where the quotation mark that is open at `pos` starts, if one is (opened in the same
+/// paragraph and not closed before `pos`).
+pub fn open_quote(text: &str, pos: usize) -> Option<usize> {
     let start = paragraph_start(text, pos);
     let mut open: Option<usize> = None;
     let mut low = false;
@@ -219,18 +220,17 @@ fn close_quote(text: &str, pos: usize, low: bool) -> Option<usize> {
         .map(|(i, c)| pos + i + c.len_utf8())
 }
 
-/// The speaker of the quotation open at byte `start`, if an adjacent attribution names one.
-/// The mark that closes the quotation may lie inside the passage or after it.
-pub fn speaker(text: &str, start: usize) -> Option<String> {
-    let open = open_quote(text, start);
-    let low = open.is_some_and(|o| text[o..].starts_with(LOW_OPEN));
+/// The speaker of the quotation that holds byte `start` and opens at `open` (from
+/// [`open_quote`]), if an adjacent attribution names one. The mark that closes the quotation
+/// may lie inside the passage or after it.
+pub fn speaker(text: &str, start: usize, open: usize) -> Option<String> {
+    let low = text[open..].starts_with(LOW_OPEN);
     if let Some(close) = close_quote(text, start, low) {
         let stop = floor_boundary(text, paragraph_end(text, close).min(close + 120));
         if let Some(s) = after_attribution(&text[close..stop]) {
             return Some(s);
         }
     }
-    let open = open?;
     let from = ceil_boundary(
         text,
         paragraph_start(text, open).max(open.saturating_sub(120)),
@@ -334,7 +334,11 @@ mod tests {
 
     fn quoted(text: &str, needle: &str) -> (bool, Option<String>) {
         let s = text.find(needle).unwrap();
-        (inside_quotes(text, s), speaker(text, s))
+        let open = open_quote(text, s);
+        (
+            inside_quotes(text, s),
+            open.and_then(|o| speaker(text, s, o)),
+        )
     }
 
     #[test]
@@ -512,7 +516,7 @@ mod tests {
         for i in 0..=t.len() {
             if t.is_char_boundary(i) {
                 let _ = inside_quotes(t, i);
-                let _ = speaker(t, i);
+                let _ = open_quote(t, i).map(|o| speaker(t, i, o));
             }
         }
     }
