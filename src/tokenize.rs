@@ -235,7 +235,7 @@ pub(crate) fn ceil_boundary(s: &str, i: usize) -> usize {
 }
 
 /// Normalises one word: NFKC, full case folding, unified quotes and dashes, and invisible
-/// format characters dropped (see [`is_invisible`]).
+/// format characters (soft hyphens, zero-width joiners, bidirectional marks) dropped.
 pub fn normalize_word(word: &str) -> Cow<'_, str> {
     if word.is_ascii() {
         if word.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -264,7 +264,7 @@ pub fn normalize_word(word: &str) -> Cow<'_, str> {
 /// so "extra&shy;dition" would not equal "extradition". Unicode word segmentation already keeps
 /// them inside the word (UAX #29 rule WB4). The zero-width space is not among them: it ends a
 /// word.
-pub fn is_invisible(c: char) -> bool {
+fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
