@@ -1,4 +1,4 @@
-//! Per-stage throughput: tokenise + shingle, MinHash, LSH, passage alignment.
+//! Per-stage throughput: tokenise + shingle, MinHash, LSH, the passage index, passage alignment.
 //!
 //! Inputs are built outside the timed loops from the deterministic synthetic archive
 //! (`reprint::synth`), so every run measures the same bytes. See `benches/README.md`.
@@ -115,6 +115,28 @@ fn banding(c: &mut Criterion) {
     g.finish();
 }
 
+fn passage_index(c: &mut Criterion) {
+    let texts = corpus(5000);
+    let mut tokens = Vec::new();
+    let grams: Vec<Vec<u64>> = texts
+        .iter()
+        .map(|t| {
+            reprint::tokenize::tokenize(t, &mut tokens);
+            let hashes: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
+            let mut g = Vec::new();
+            reprint::shingle::word_shingles(&hashes, 4, &mut g);
+            g
+        })
+        .collect();
+    let mut g = c.benchmark_group("passage index");
+    g.throughput(Throughput::Bytes(bytes(&texts)));
+    g.sample_size(20);
+    g.bench_function("4-grams of 5000 docs, df <= 50, 3 shared", |b| {
+        b.iter(|| reprint::reuse::candidates(&grams, 50, 3).pairs.len())
+    });
+    g.finish();
+}
+
 fn alignment(c: &mut Criterion) {
     let mut b = reprint::synth::ArchiveBuilder::new();
     b.articles(2000).seed(11).passage_rate(0.5);
@@ -159,6 +181,7 @@ criterion_group!(
     tokenize_shingle,
     minhash,
     banding,
+    passage_index,
     alignment
 );
 criterion_main!(benches);
