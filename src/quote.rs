@@ -14,6 +14,10 @@
 //!    (`a déclaré Macron`, `selon Macron`), Spanish (`dijo Sánchez`), Italian (`ha detto
 //!    Meloni`), Portuguese (`disse Lula`) and Russian (`сказал Путин`); in other languages no
 //!    speaker is reported.
+//! 3. **Quoted stretches of a whole text** ([`quoted_stretches`]), for the passage index: the
+//!    same marks and paragraphs, in one forward pass over the text (`memchr` finds the marks'
+//!    lead bytes), so every word n-gram of an article can say whether it is quoted (see
+//!    [`crate::reuse`]).
 
 use crate::tokenize::{ceil_boundary, floor_boundary};
 
@@ -208,6 +212,77 @@ pub fn open_quote(text: &str, pos: usize) -> Option<usize> {
         }
     }
     open
+}
+
+/// The offset and character of every quotation mark of `text` (`"`, [`OPEN`], [`CLOSE`]), in
+/// order.
+///
+/// Every mark is `"` or starts with one of the lead bytes of `« » “ ” „ ‹ › 「 」 『 』` (`C2`,
+/// `E2`, `E3`): `memchr` finds those bytes (several at a time, with SIMD) and only they are
+/// decoded.
+fn marks(text: &str) -> Vec<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<(usize, char)> = memchr::memchr3_iter(b'"', 0xC2, 0xE2, bytes)
+        .chain(memchr::memchr_iter(0xE3, bytes))
+        .filter_map(|i| {
+            let c = text[i..].chars().next()?;
+            (c == '"' || OPEN.contains(&c) || CLOSE.contains(&c)).then_some((i, c))
+        })
+        .collect();
+    out.sort_unstable_by_key(|&(i, _)| i);
+    out
+}
+
+/// The stretches of `text` that lie inside quotation marks, in order, as [`open_quote`] sees
+/// them, in one pass: `r` is in the list when `open_quote(text, p)` is some for every `p` in
+/// `r` (give or take [`open_quote`]'s 4 KiB reach, which this pass does not have). A stretch
+/// runs from just after its opening mark to its closing mark, or to the end of the paragraph
+/// when none closes it.
+pub fn quoted_stretches(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut low = false;
+    // Offsets where a paragraph ends: each blank line's first line break.
+    let mut ends = blank_lines(text).map(|(a, _)| a).peekable();
+    for (i, c) in marks(text) {
+        // A paragraph ended since the last mark: a quotation still open ends with it.
+        while let Some(&end) = ends.peek() {
+            if end >= i {
+                break;
+            }
+            if let Some(o) = open.take() {
+                out.push(o..end);
+            }
+            ends.next();
+        }
+        let close = |open: &mut Option<usize>, out: &mut Vec<std::ops::Range<usize>>| {
+            if let Some(o) = open.take() {
+                out.push(o..i);
+            }
+        };
+        if c == HIGH_OPEN && low && open.is_some() {
+            close(&mut open, &mut out);
+            low = false;
+        } else if OPEN.contains(&c) {
+            // A new opening mark restarts the quotation, as in `open_quote`.
+            close(&mut open, &mut out);
+            open = Some(i + c.len_utf8());
+            low = c == LOW_OPEN;
+        } else if CLOSE.contains(&c) {
+            close(&mut open, &mut out);
+        } else if c == '"' {
+            if open.is_some() {
+                close(&mut open, &mut out);
+            } else {
+                open = Some(i + 1);
+            }
+        }
+    }
+    if let Some(o) = open {
+        out.push(o..ends.find(|&e| e >= o).unwrap_or(text.len()));
+    }
+    out.retain(|r| !r.is_empty());
+    out
 }
 
 /// Where the quotation open at `pos` closes: the byte after the closing mark. `low`: it was
@@ -518,6 +593,58 @@ mod tests {
                 let _ = inside_quotes(t, i);
                 let _ = open_quote(t, i).map(|o| speaker(t, i, o));
             }
+        }
+    }
+
+    /// Every letter of `text` is inside a stretch of [`quoted_stretches`] exactly when
+    /// [`open_quote`] says it is quoted.
+    fn stretches_agree(text: &str) {
+        let stretches = quoted_stretches(text);
+        assert!(
+            stretches.windows(2).all(|w| w[0].end <= w[1].start),
+            "{stretches:?}"
+        );
+        for (i, c) in text.char_indices() {
+            if c.is_alphanumeric() {
+                let inside = stretches.iter().any(|r| r.contains(&i));
+                assert_eq!(
+                    inside,
+                    inside_quotes(text, i),
+                    "{text:?} at {i}: {stretches:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_stretches_follow_the_marks() {
+        let t = "He said \"we will go\" and \u{201C}they\u{201D} left. \u{201E}So\u{201C} ok";
+        let got: Vec<&str> = quoted_stretches(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(got, ["we will go", "they", "So"]);
+        for t in [
+            t,
+            "An \"open quote\n\nends with its paragraph\" here, \u{00AB}and\u{00BB} not later",
+            "Blank lines of spaces: \u{201C}a b\r\n  \r\nc\" d \"e",
+            "\u{201C}New \u{201C}opening restarts\u{201D} x \u{300C}CJK\u{300D} \u{2039}y\u{203A}",
+            "\u{201E}Low opened, closed by high\u{201D} then \"straight",
+            "",
+            "\"",
+        ] {
+            stretches_agree(t);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 500,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x9e07),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn quoted_stretches_agree_with_open_quote(
+            s in "[ab \"\n\u{201C}\u{201D}\u{201E}\u{00AB}\u{00BB}\u{300C}\u{300D}]{0,60}"
+        ) {
+            stretches_agree(&s);
         }
     }
 }
