@@ -53,6 +53,9 @@ pub enum Error {
         /// Where it was seen again.
         second: String,
     },
+    /// More documents than the passage index can number.
+    #[error("more than {0} documents: the passage index numbers at most that many (scan with --no-passages, or in parts)")]
+    TooManyDocuments(usize),
     /// A parameter is out of its valid range.
     #[error("invalid setting: {0}")]
     Config(String),

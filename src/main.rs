@@ -145,8 +145,9 @@ struct ScanArgs {
     /// Shortest reported passage, in words.
     #[arg(long, default_value_t = 8)]
     min_words: usize,
-    /// Word n-grams found in more documents than this are boilerplate (so is a quotation
-    /// carried by more articles: raise it to see the most widely carried quotes).
+    /// Word n-grams found in more documents than this are boilerplate, unless most of those
+    /// documents quote them (a widely carried quotation: its articles are paired with one of
+    /// them, not all with all). Raise it to see a quote most articles carry without quotation marks.
     #[arg(long, default_value_t = 50)]
     max_df: usize,
     /// Length, in words, of the n-grams that index documents for passage reuse.

@@ -14,6 +14,10 @@
 //!    article", "the president of the united states") and is dropped: it creates no candidates,
 //!    and the aligner will not accept a passage made only of such n-grams. Capping df also caps
 //!    the pairs one run can create at `max_df²/2`, so the cost stays linear in the corpus.
+//!    The exception is a widely carried quotation: each posting carries a flag saying whether
+//!    the n-gram starts inside quotation marks in that document ([`crate::quote`]), and an
+//!    n-gram over the cap that most of its documents quote stays rare, its documents paired as
+//!    a star (each with the first), which is linear in its df ([`partition_pairs`]).
 //! 4. Every remaining run pairs up its documents, one piece of evidence per shared n-gram
 //!    ([`partition_pairs`]); the evidence is regrouped by first document
 //!    ([`pair_partition`]) and counted ([`count_pairs`]). Pairs sharing at least `min_shared`
@@ -57,12 +61,23 @@ pub fn gram_id(hash: u64) -> u64 {
     hash >> 24
 }
 
-/// The partition and the packed posting (`identity << 32 | document`) of n-gram `hash` in
-/// document `doc`.
-pub fn posting(hash: u64, doc: u32) -> (usize, [u64; 1]) {
+/// The bit of a posting's document field that says the n-gram stands inside quotation marks
+/// in that document ([`crate::quote::quoted_stretches`]).
+const QUOTED: u32 = 1 << 31;
+
+/// The most documents the index can hold: a posting's document field keeps its top bit for
+/// the quotation flag.
+pub const MAX_DOCUMENTS: usize = QUOTED as usize;
+
+/// The partition and the packed posting (`identity << 32 | quoted << 31 | document`) of n-gram
+/// `hash` in document `doc` (below [`MAX_DOCUMENTS`]); `quoted` when it stands inside
+/// quotation marks there.
+pub fn posting(hash: u64, doc: u32, quoted: bool) -> (usize, [u64; 1]) {
+    debug_assert!((doc as usize) < MAX_DOCUMENTS);
+    let field = doc | if quoted { QUOTED } else { 0 };
     (
         (hash >> 56) as usize,
-        [(hash >> 24 & 0xFFFF_FFFF) << 32 | doc as u64],
+        [(hash >> 24 & 0xFFFF_FFFF) << 32 | field as u64],
     )
 }
 
@@ -116,10 +131,17 @@ fn filter_slot(id: u64) -> usize {
 }
 
 /// One partition of the index: `postings` are its packed postings ([`posting`]), best in
-/// document order as the scan appends them (then a radix sort orders them; otherwise a
+/// document order as the scan appends them (then a radix sort groups them; otherwise a
 /// comparison sort). A document's repeats of an n-gram count once. Returns the pairs it
 /// contributes, packed as `a << 32 | b` (one entry per shared rare n-gram), and the identities
 /// of its common n-grams, sorted.
+///
+/// An n-gram in more than `max_df` documents is common unless it stands inside quotation marks
+/// in most of them: then it is a widely carried quotation, not boilerplate (footers, bylines
+/// and stock phrases are not quoted), and stays rare. Its documents are paired as a star, each
+/// with the first of them, so that its cost stays linear in its df: the pairs that a quotation
+/// carried by thousands of articles brings are thousands, not millions, and the report's
+/// passage clusters gather them.
 pub fn partition_pairs(
     partition: usize,
     postings: Vec<u64>,
@@ -129,6 +151,7 @@ pub fn partition_pairs(
     postings.dedup();
     let mut pairs = Vec::new();
     let mut common = Vec::new();
+    let mut docs: Vec<u64> = Vec::new();
     let mut i = 0;
     while i < postings.len() {
         let key = postings[i] >> 32;
@@ -137,30 +160,57 @@ pub fn partition_pairs(
             j += 1;
         }
         let run = &postings[i..j];
-        if run.len() > max_df {
-            common.push((partition as u64) << 32 | key);
-        } else {
-            for (x, &a) in run.iter().enumerate() {
-                for &b in &run[x + 1..] {
-                    pairs.push((a & 0xFFFF_FFFF) << 32 | (b & 0xFFFF_FFFF));
+        i = j;
+        if run.len() == 1 && max_df >= 1 {
+            continue;
+        }
+        // Each document once (`document << 1 | quoted`): a document that repeats the n-gram
+        // counts as quoting it if it does so once.
+        docs.clear();
+        docs.extend(run.iter().map(|&p| {
+            let field = p as u32;
+            ((field & !QUOTED) as u64) << 1 | (field >> 31) as u64
+        }));
+        if docs.windows(2).any(|w| w[0] > w[1]) {
+            docs.sort_unstable();
+        }
+        docs.dedup_by(|later, first| {
+            let same = *later >> 1 == *first >> 1;
+            if same {
+                *first |= *later & 1;
+            }
+            same
+        });
+        let quoted = docs.iter().filter(|&&x| x & 1 == 1).count();
+        for x in docs.iter_mut() {
+            *x >>= 1;
+        }
+        if docs.len() <= max_df {
+            for (x, &a) in docs.iter().enumerate() {
+                for &b in &docs[x + 1..] {
+                    pairs.push(a << 32 | b);
                 }
             }
+        } else if 2 * quoted > docs.len() {
+            pairs.extend(docs[1..].iter().map(|&b| docs[0] << 32 | b));
+        } else {
+            common.push((partition as u64) << 32 | key);
         }
-        i = j;
     }
     (pairs, common)
 }
 
-/// Sorts postings by n-gram identity, then document.
+/// Groups postings by n-gram identity, in increasing order of identity.
 ///
 /// Postings arrive in document order (the scan appends each document's in turn), so a stable
-/// sort on the identity alone sorts them by both: a least-significant-digit radix sort on the
-/// 32 identity bits, in three passes of 11, 11 and 10 bits (each a counting pass and a
-/// scattering pass over a few thousand buckets that stay in cache). On the 10,000-article
-/// benchmark archive that is several times faster than a comparison sort of the whole `u64`s.
-/// Input not in document order falls back to a comparison sort.
+/// sort on the identity alone does it: a least-significant-digit radix sort on the 32 identity
+/// bits, in three passes of 11, 11 and 10 bits (each a counting pass and a scattering pass over
+/// a few thousand buckets that stay in cache). On the 10,000-article benchmark archive that is
+/// several times faster than a comparison sort of the whole `u64`s. Input not in document
+/// order falls back to a comparison sort.
 fn sort_postings(mut v: Vec<u64>) -> Vec<u64> {
-    let documents_in_order = v.windows(2).all(|w| w[0] as u32 <= w[1] as u32);
+    let doc = |p: u64| p as u32 & !QUOTED;
+    let documents_in_order = v.windows(2).all(|w| doc(w[0]) <= doc(w[1]));
     if v.len() < 256 || !documents_in_order {
         v.sort_unstable();
         return v;
@@ -258,13 +308,28 @@ pub fn index(
 }
 
 /// Finds document pairs that share at least `min_shared` n-grams each held by at most `max_df`
-/// documents. `grams[d]` is document `d`'s n-gram hashes. The in-memory form of the scan's
-/// [`index`] pass.
+/// documents. `grams[d]` is document `d`'s n-gram hashes, none of them quoted. The in-memory
+/// form of the scan's [`index`] pass.
 pub fn candidates(grams: &[Vec<u64>], max_df: usize, min_shared: usize) -> ReuseCandidates {
+    let grams: Vec<Vec<(u64, bool)>> = grams
+        .iter()
+        .map(|g| g.iter().map(|&h| (h, false)).collect())
+        .collect();
+    candidates_quoted(&grams, max_df, min_shared)
+}
+
+/// [`candidates`] for n-grams with their quotation flag: `grams[d]` is document `d`'s n-gram
+/// hashes, each with `true` when it stands inside quotation marks there (see
+/// [`partition_pairs`]).
+pub fn candidates_quoted(
+    grams: &[Vec<(u64, bool)>],
+    max_df: usize,
+    min_shared: usize,
+) -> ReuseCandidates {
     let mut postings = Streams::new("the passage index", PARTITIONS, usize::MAX, None);
     for (d, g) in grams.iter().enumerate() {
         postings
-            .scatter(g.iter().map(|&h| posting(h, d as u32)))
+            .scatter(g.iter().map(|&(h, q)| posting(h, d as u32, q)))
             .expect("an unbounded budget never spills");
     }
     index(postings, max_df, min_shared, usize::MAX, None, &|| {})
@@ -297,6 +362,38 @@ mod tests {
         assert!(!c.is_rare(g(9)) && c.is_rare(g(1)));
         let c = candidates(&grams, 3, 1);
         assert_eq!(c.pairs, vec![(0, 1, 2), (0, 2, 1)]);
+    }
+
+    #[test]
+    fn a_widely_quoted_gram_pairs_as_a_star() {
+        // Grams 1 and 2 are in six documents, over the cap of 3. Gram 1 is quoted in four of
+        // them (document 5 quotes it once of twice): a widely carried quotation, so each
+        // document pairs with the first. Gram 2 is quoted in three of six: boilerplate.
+        let grams: Vec<Vec<(u64, bool)>> = (0..6)
+            .map(|d| {
+                let mut v = vec![(g(1), d >= 2), (g(2), d >= 3)];
+                if d == 5 {
+                    v.insert(0, (g(1), false));
+                }
+                v
+            })
+            .collect();
+        let c = candidates_quoted(&grams, 3, 1);
+        assert_eq!(c.pairs, (1..6).map(|b| (0, b, 1)).collect::<Vec<_>>());
+        assert_eq!(c.common, vec![gram_id(g(2))]);
+        assert!(c.is_rare(g(1)) && !c.is_rare(g(2)));
+        // Under the cap, quoted or not, every pair.
+        assert_eq!(candidates_quoted(&grams, 6, 1).pairs.len(), 15);
+    }
+
+    #[test]
+    fn the_quotation_flag_leaves_the_document_intact() {
+        let (p, [v]) = posting(g(3), 12345, true);
+        let (q, [w]) = posting(g(3), 12345, false);
+        assert_eq!(p, q);
+        assert_eq!(v >> 32, w >> 32);
+        assert_eq!(v as u32 & !QUOTED, 12345);
+        assert_ne!(v, w);
     }
 
     #[test]

@@ -177,7 +177,8 @@ impl ScanBuilder {
         self
     }
 
-    /// N-grams held by more documents are boilerplate (see [`crate::reuse`]). Default: 50.
+    /// N-grams held by more documents are boilerplate, unless most of those documents quote
+    /// them (see [`crate::reuse::partition_pairs`]). Default: 50.
     pub fn max_df(&mut self, n: usize) -> &mut Self {
         self.max_df = n;
         self
@@ -257,6 +258,8 @@ struct Sketch {
     keys: Vec<u64>,
     /// Its word n-gram hashes for the passage index (empty when passages are off).
     grams: Vec<u64>,
+    /// For each of `grams`, whether it starts inside quotation marks.
+    quoted: Vec<bool>,
 }
 
 /// Where the text of a scanned document is.
@@ -470,10 +473,20 @@ impl Scanner {
             lsh::band_keys_into(sig, self.params, &mut keys);
             let n = self.cfg.seed_words;
             let mut grams = Vec::new();
+            let mut quoted = Vec::new();
             if self.cfg.passages && hashes.len() >= n {
                 word_shingles(hashes, n, &mut grams);
+                let mut stretches = crate::quote::quoted_stretches(text).into_iter().peekable();
+                quoted.extend(tokens[..grams.len()].iter().map(|t| {
+                    while stretches.next_if(|r| r.end <= t.start).is_some() {}
+                    stretches.peek().is_some_and(|r| r.contains(&t.start))
+                }));
             }
-            Sketch { keys, grams }
+            Sketch {
+                keys,
+                grams,
+                quoted,
+            }
         })
     }
 
@@ -987,7 +1000,17 @@ impl FirstPass {
         self.band_keys
             .scatter(sketch.keys.iter().enumerate().map(|(b, &k)| (b, [k])))?;
         if let Some(postings) = &mut self.postings {
-            postings.scatter(sketch.grams.iter().map(|&h| reuse::posting(h, d)))?;
+            if d as usize >= reuse::MAX_DOCUMENTS {
+                return Err(Error::TooManyDocuments(reuse::MAX_DOCUMENTS));
+            }
+            let quoted = sketch.quoted.iter();
+            postings.scatter(
+                sketch
+                    .grams
+                    .iter()
+                    .zip(quoted)
+                    .map(|(&h, &q)| reuse::posting(h, d, q)),
+            )?;
         }
         self.records.push(Record { info, text });
         Ok(())

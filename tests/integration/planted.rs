@@ -262,3 +262,51 @@ fn boilerplate_makes_no_passages() {
     assert!(p[0].a_text.contains("harbour authority"));
     assert!(!p[0].a_text.contains("newsletter"));
 }
+
+#[test]
+fn a_widely_carried_quote_is_found_but_not_the_footer() {
+    // 80 articles of one outlet quote one statement and end in one footer: both are in more
+    // documents than --max-df (50). The quote stands inside quotation marks, the footer does
+    // not: only the quote comes out, each article paired with one other (a star, not all
+    // 3,160 pairs), and one passage cluster gathers all 80.
+    let footer = "Share this article with your friends and family on every social network, and subscribe to our newsletter for the latest news from around the world every single morning.";
+    let quote = "the harbour authority will not extend the deadline for the container terminal under any circumstances this year";
+    let archive = ArchiveBuilder::new()
+        .articles(80)
+        .seed(10)
+        .syndicated_rate(0.0)
+        .edited_rate(0.0)
+        .passage_rate(0.0)
+        .build()
+        .collect_archive();
+    let docs: Vec<Document> = archive
+        .articles
+        .iter()
+        .map(|a| {
+            let body = a.text.split("\n\n").next().unwrap();
+            let text = format!("{body}\n\n\u{201C}{quote},\u{201D} an official said.\n\n{footer}");
+            Document::new(a.id.clone(), text)
+        })
+        .collect();
+    let report = ScanBuilder::new()
+        .build()
+        .unwrap()
+        .scan_documents(docs, Warnings::default(), Instant::now(), &NoProgress)
+        .unwrap();
+    assert!(
+        report.pairs.len() >= 79 && report.pairs.len() < 200,
+        "{}",
+        report.pairs.len()
+    );
+    let mut covered = HashSet::new();
+    for pair in &report.pairs {
+        for p in &pair.passages {
+            assert!(p.a_text.contains("harbour authority"), "{p:#?}");
+            assert!(!p.a_text.contains("newsletter"), "{p:#?}");
+        }
+        covered.insert(pair.a.clone());
+        covered.insert(pair.b.clone());
+    }
+    assert_eq!(covered.len(), 80);
+    assert!(report.passage_clusters.iter().any(|c| c.documents == 80));
+}
