@@ -2,11 +2,13 @@
 //!
 //! 1. A **directory** is walked recursively (in sorted order, so ids come out the same on every
 //!    machine) for `.txt` and `.md` files; a document's id is its path relative to the directory,
-//!    with `/` separators.
+//!    with `/` separators. A directory without any is an error that says what it holds instead
+//!    (scanning nothing is never what was meant).
 //! 2. A **single text file** is one document whose id is the path as given.
-//! 3. **JSON Lines** (`.jsonl`, `.jsonl.gz`, and `-` for standard input): one object per line with
-//!    `id` (string or integer) and `text`, and optionally `outlet`, `date` (ISO 8601), `url` and
-//!    `title`, which are carried through to the output. Blank lines are ignored.
+//! 3. **JSON Lines** (`.jsonl` or `.ndjson`, gzipped `.jsonl.gz` or `.ndjson.gz`, and `-` for
+//!    standard input): one object per line with `id` (string or integer) and `text`, and
+//!    optionally `outlet`, `date` (ISO 8601), `url` and `title`, which are carried through to
+//!    the output. Blank lines are ignored.
 //!
 //! Bad input never panics. Invalid UTF-8 is decoded lossily and counted; empty documents, binary
 //! files ([`text_of`]: a NUL byte, or mostly not text) and documents over the size limit are
@@ -332,7 +334,10 @@ fn has_word(text: &str) -> bool {
 
 fn is_jsonl(path: &Path) -> bool {
     let name = path.to_string_lossy();
-    name == "-" || name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")
+    name == "-"
+        || [".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 /// What a warning is about; each kind has its own count in [`Warnings`].
@@ -610,6 +615,9 @@ impl Reader<'_> {
         };
         let mut single =
             (!meta.is_dir()).then(|| (input.to_path_buf(), input.to_string_lossy().into_owned()));
+        // Whether the walk found a text file, and the first file it passed over.
+        let mut found = false;
+        let mut other: Option<PathBuf> = None;
         let next = || -> Result<Option<Vec<(PathBuf, String)>>> {
             let mut batch = Vec::new();
             if let Some(one) = single.take() {
@@ -628,9 +636,16 @@ impl Reader<'_> {
                 })?;
                 let path = entry.path();
                 let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-                if !entry.file_type().is_file() || !matches!(ext, "txt" | "md") {
+                if !entry.file_type().is_file() {
                     continue;
                 }
+                if !matches!(ext, "txt" | "md") {
+                    if other.is_none() {
+                        other = Some(path.to_path_buf());
+                    }
+                    continue;
+                }
+                found = true;
                 let rel = path.strip_prefix(input).unwrap_or(path);
                 let id = rel
                     .components()
@@ -663,7 +678,25 @@ impl Reader<'_> {
                 self.accept(p?, Location::File(path), None, t, sink)?;
             }
             Ok(())
-        })
+        })?;
+        if meta.is_dir() && !found {
+            // Scanning nothing is never what was meant: say what the directory holds instead.
+            let holds = match other {
+                Some(p) => format!(
+                    "only other files, such as {}",
+                    p.strip_prefix(input).unwrap_or(&p).display()
+                ),
+                None => "no files".to_owned(),
+            };
+            let msg = format!(
+                "no .txt or .md files in this directory ({holds}); name JSON Lines files (.jsonl, .ndjson) directly"
+            );
+            return Err(Error::Read {
+                path: input.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, msg),
+            });
+        }
+        Ok(())
     }
 
     fn read_jsonl<T, M, S>(&mut self, k: u32, path: &Path, map: &M, sink: &mut S) -> Result<()>

@@ -103,8 +103,8 @@ enum Color {
 
 #[derive(clap::Args, Debug)]
 struct ScanArgs {
-    /// Directories (walked for .txt and .md), text files, .jsonl or .jsonl.gz files, or - for
-    /// JSON Lines on standard input.
+    /// Directories (walked for .txt and .md), text files, JSON Lines files (.jsonl, .ndjson,
+    /// .jsonl.gz, .ndjson.gz), or - for JSON Lines on standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output format.

@@ -150,3 +150,45 @@ fn gzipped_json_lines() {
     let v = scan_json(&[p.to_str().unwrap()]);
     assert_eq!(v["stats"]["near_duplicate_pairs"], 1);
 }
+
+#[test]
+fn a_directory_without_text_files_says_what_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "articles/one",
+        b"An article saved without an extension.",
+    );
+    write(dir.path(), "articles/two.html", b"<p>Another one.</p>");
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(dir.path().join("articles"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("articles: no .txt or .md files")
+                .and(predicate::str::contains("such as one")),
+        );
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(dir.path().join("empty"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("empty: no .txt or .md files")
+                .and(predicate::str::contains("(no files)")),
+        );
+}
+
+#[test]
+fn ndjson_is_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |id: &str| {
+        format!("{{\"id\":\"{id}\",\"text\":\"The harbour authority will not extend the deadline for the container terminal this year, officials said.\"}}\n")
+    };
+    let p = write(dir.path(), "c.ndjson", (line("a") + &line("b")).as_bytes());
+    let v = scan_json(&[p.to_str().unwrap()]);
+    assert_eq!(v["stats"]["documents"], 2);
+    assert_eq!(v["pairs"][0]["a"], "a");
+}
