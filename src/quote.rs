@@ -253,6 +253,8 @@ pub fn quoted_stretches(text: &str) -> Vec<std::ops::Range<usize>> {
             if let Some(o) = open.take() {
                 out.push(o..end);
             }
+            // The next paragraph starts afresh, as `open_quote` reads it.
+            low = false;
             ends.next();
         }
         let close = |open: &mut Option<usize>, out: &mut Vec<std::ops::Range<usize>>| {
@@ -627,6 +629,7 @@ mod tests {
             "Blank lines of spaces: \u{201C}a b\r\n  \r\nc\" d \"e",
             "\u{201C}New \u{201C}opening restarts\u{201D} x \u{300C}CJK\u{300D} \u{2039}y\u{203A}",
             "\u{201E}Low opened, closed by high\u{201D} then \"straight",
+            "\u{201E}a\u{201D} b\n\n\"c\u{201C} d",
             "",
             "\"",
         ] {
