@@ -193,25 +193,42 @@ pub fn inside_quotes(text: &str, pos: usize) -> bool {
 /// paragraph and not closed before `pos`).
 pub fn open_quote(text: &str, pos: usize) -> Option<usize> {
     let start = paragraph_start(text, pos);
-    let mut open: Option<usize> = None;
-    let mut low = false;
-    for (i, c) in text[start..pos].char_indices() {
-        if c == HIGH_OPEN && low && open.is_some() {
-            open = None;
-            low = false;
+    let mut quoting = Quoting::default();
+    for (i, c) in marks(&text[start..pos]) {
+        quoting.mark(start + i, c);
+    }
+    quoting.open
+}
+
+/// The quotation state of a paragraph read up to some point: the rules of the module docs'
+/// first item, shared by [`open_quote`] and [`quoted_stretches`].
+#[derive(Default)]
+struct Quoting {
+    /// Where the open quotation's mark is, if one is open.
+    open: Option<usize>,
+    /// The last opening mark was `„`, so `“` closes.
+    low: bool,
+}
+
+impl Quoting {
+    /// Reads quotation mark `c` at offset `i`. Returns where the quotation it ends (or restarts)
+    /// was opened.
+    fn mark(&mut self, i: usize, c: char) -> Option<usize> {
+        if c == HIGH_OPEN && self.low && self.open.is_some() {
+            self.low = false;
+            self.open.take()
         } else if OPEN.contains(&c) {
-            open = Some(start + i);
-            low = c == LOW_OPEN;
-        } else if CLOSE.contains(&c) {
-            open = None;
-        } else if c == '"' {
-            open = match open {
-                Some(_) => None,
-                None => Some(start + i),
-            };
+            self.low = c == LOW_OPEN;
+            self.open.replace(i)
+        } else if CLOSE.contains(&c) || (c == '"' && self.open.is_some()) {
+            self.open.take()
+        } else {
+            if c == '"' {
+                self.open = Some(i);
+            }
+            None
         }
     }
-    open
 }
 
 /// The offset and character of every quotation mark of `text` (`"`, [`OPEN`], [`CLOSE`]), in
@@ -239,49 +256,26 @@ fn marks(text: &str) -> Vec<(usize, char)> {
 /// runs from just after its opening mark to its closing mark, or to the end of the paragraph
 /// when none closes it.
 pub fn quoted_stretches(text: &str) -> Vec<std::ops::Range<usize>> {
+    // A stretch starts after its opening mark.
+    let after_mark = |o: usize| o + text[o..].chars().next().map_or(0, char::len_utf8);
     let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    let mut low = false;
+    let mut quoting = Quoting::default();
     // Offsets where a paragraph ends: each blank line's first line break.
     let mut ends = blank_lines(text).map(|(a, _)| a).peekable();
     for (i, c) in marks(text) {
-        // A paragraph ended since the last mark: a quotation still open ends with it.
-        while let Some(&end) = ends.peek() {
-            if end >= i {
-                break;
+        // A paragraph ended since the last mark: a quotation still open ends with it, and the
+        // next paragraph starts afresh.
+        while let Some(end) = ends.next_if(|&end| end < i) {
+            if let Some(o) = std::mem::take(&mut quoting).open {
+                out.push(after_mark(o)..end);
             }
-            if let Some(o) = open.take() {
-                out.push(o..end);
-            }
-            // The next paragraph starts afresh, as `open_quote` reads it.
-            low = false;
-            ends.next();
         }
-        let close = |open: &mut Option<usize>, out: &mut Vec<std::ops::Range<usize>>| {
-            if let Some(o) = open.take() {
-                out.push(o..i);
-            }
-        };
-        if c == HIGH_OPEN && low && open.is_some() {
-            close(&mut open, &mut out);
-            low = false;
-        } else if OPEN.contains(&c) {
-            // A new opening mark restarts the quotation, as in `open_quote`.
-            close(&mut open, &mut out);
-            open = Some(i + c.len_utf8());
-            low = c == LOW_OPEN;
-        } else if CLOSE.contains(&c) {
-            close(&mut open, &mut out);
-        } else if c == '"' {
-            if open.is_some() {
-                close(&mut open, &mut out);
-            } else {
-                open = Some(i + 1);
-            }
+        if let Some(o) = quoting.mark(i, c) {
+            out.push(after_mark(o)..i);
         }
     }
-    if let Some(o) = open {
-        out.push(o..ends.find(|&e| e >= o).unwrap_or(text.len()));
+    if let Some(o) = quoting.open {
+        out.push(after_mark(o)..ends.find(|&e| e >= o).unwrap_or(text.len()));
     }
     out.retain(|r| !r.is_empty());
     out
