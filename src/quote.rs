@@ -310,9 +310,11 @@ pub fn speaker(text: &str, start: usize, open: usize) -> Option<String> {
 }
 
 /// Words of `s` with the punctuation around them trimmed.
+/// The words of `s`, without the punctuation around them (a lone dash or mark is no word).
 fn words(s: &str) -> Vec<&str> {
     s.split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
+        .filter(|w| !w.is_empty())
         .collect()
 }
 
@@ -329,7 +331,6 @@ fn after_attribution(s: &str) -> Option<String> {
     // Only the clause that follows the quote, up to the end of its sentence.
     let clause = s.split(['.', ';', '!', '?']).next().unwrap_or("");
     let w = words(clause);
-    let w: Vec<&str> = w.into_iter().filter(|x| !x.is_empty()).collect();
     // `a déclaré Emmanuel Macron`, `ha detto Meloni`: the verb after its auxiliary.
     let w = match w.as_slice() {
         [aux, verb, ..] if AUXILIARIES.contains(aux) && is_verb(verb) => w[1..].to_vec(),
@@ -338,14 +339,8 @@ fn after_attribution(s: &str) -> Option<String> {
     let first = *w.first()?;
     if PREPOSITIONS.contains(&first.to_lowercase().as_str()) {
         // The phrase up to its first comma must be the preposition and a name, nothing more.
-        let phrase = clause
-            .split(',')
-            .find(|p| !words(p).iter().all(|x| x.is_empty()))?;
-        let name: Vec<&str> = words(phrase)
-            .into_iter()
-            .filter(|x| !x.is_empty())
-            .skip(1)
-            .collect();
+        let phrase = clause.split(',').map(words).find(|p| !p.is_empty())?;
+        let name = &phrase[1..];
         let whole = !name.is_empty() && name.len() <= 4 && name.iter().all(|x| is_name_word(x));
         return whole.then(|| name.join(" "));
     }
@@ -378,10 +373,7 @@ fn before_attribution(s: &str) -> Option<String> {
         .rsplit(['.', ';', '!', '?', '"', '\u{201D}'])
         .next()
         .unwrap_or("");
-    let w: Vec<&str> = words(clause)
-        .into_iter()
-        .filter(|x| !x.is_empty())
-        .collect();
+    let w = words(clause);
     // The last verb with a name before it: `So Putin said:` is Putin's, not the word `So`'s.
     (0..w.len())
         .rev()
