@@ -256,10 +256,9 @@ pub struct Scanner {
 struct Sketch {
     /// The document's key in each LSH band.
     keys: Vec<u64>,
-    /// Its word n-gram hashes for the passage index (empty when passages are off).
-    grams: Vec<u64>,
-    /// For each of `grams`, whether it starts inside quotation marks.
-    quoted: Vec<bool>,
+    /// Its word n-gram hashes for the passage index (empty when passages are off), each with
+    /// whether it starts inside quotation marks.
+    grams: Vec<(u64, bool)>,
 }
 
 /// Where the text of a scanned document is.
@@ -473,20 +472,17 @@ impl Scanner {
             lsh::band_keys_into(sig, self.params, &mut keys);
             let n = self.cfg.seed_words;
             let mut grams = Vec::new();
-            let mut quoted = Vec::new();
             if self.cfg.passages && hashes.len() >= n {
-                word_shingles(hashes, n, &mut grams);
+                // The shingles are done with: their buffer takes the n-gram hashes.
+                shingles.clear();
+                word_shingles(hashes, n, shingles);
                 let mut stretches = crate::quote::quoted_stretches(text).into_iter().peekable();
-                quoted.extend(tokens[..grams.len()].iter().map(|t| {
+                grams.extend(shingles.iter().zip(tokens.iter()).map(|(&h, t)| {
                     while stretches.next_if(|r| r.end <= t.start).is_some() {}
-                    stretches.peek().is_some_and(|r| r.contains(&t.start))
+                    (h, stretches.peek().is_some_and(|r| r.contains(&t.start)))
                 }));
             }
-            Sketch {
-                keys,
-                grams,
-                quoted,
-            }
+            Sketch { keys, grams }
         })
     }
 
@@ -1003,14 +999,7 @@ impl FirstPass {
             if d as usize >= reuse::MAX_DOCUMENTS {
                 return Err(Error::TooManyDocuments(reuse::MAX_DOCUMENTS));
             }
-            let quoted = sketch.quoted.iter();
-            postings.scatter(
-                sketch
-                    .grams
-                    .iter()
-                    .zip(quoted)
-                    .map(|(&h, &q)| reuse::posting(h, d, q)),
-            )?;
+            postings.scatter(sketch.grams.iter().map(|&(h, q)| reuse::posting(h, d, q)))?;
         }
         self.records.push(Record { info, text });
         Ok(())
