@@ -162,29 +162,10 @@ pub fn partition_pairs(
         let run = &postings[i..j];
         i = j;
         if run.len() == 1 && max_df >= 1 {
+            // A lone document: no pair, and under any cap.
             continue;
         }
-        // Each document once (`document << 1 | quoted`): a document that repeats the n-gram
-        // counts as quoting it if it does so once.
-        docs.clear();
-        docs.extend(run.iter().map(|&p| {
-            let field = p as u32;
-            ((field & !QUOTED) as u64) << 1 | (field >> 31) as u64
-        }));
-        if docs.windows(2).any(|w| w[0] > w[1]) {
-            docs.sort_unstable();
-        }
-        docs.dedup_by(|later, first| {
-            let same = *later >> 1 == *first >> 1;
-            if same {
-                *first |= *later & 1;
-            }
-            same
-        });
-        let quoted = docs.iter().filter(|&&x| x & 1 == 1).count();
-        for x in docs.iter_mut() {
-            *x >>= 1;
-        }
+        let quoted = documents(run, &mut docs);
         if docs.len() <= max_df {
             for (x, &a) in docs.iter().enumerate() {
                 for &b in &docs[x + 1..] {
@@ -198,6 +179,28 @@ pub fn partition_pairs(
         }
     }
     (pairs, common)
+}
+
+/// The distinct documents of one n-gram's `run` of postings, in increasing order, into `docs`;
+/// returns how many of them quote it (a document that repeats the n-gram quotes it if it does
+/// so once).
+fn documents(run: &[u64], docs: &mut Vec<u64>) -> usize {
+    // `document << 1 | quoted`, so that sorting puts a document's entries together.
+    docs.clear();
+    docs.extend(run.iter().map(|&p| {
+        let field = p as u32;
+        ((field & !QUOTED) as u64) << 1 | (field >> 31) as u64
+    }));
+    if docs.windows(2).any(|w| w[0] > w[1]) {
+        docs.sort_unstable();
+    }
+    docs.dedup();
+    let quoted = docs.iter().filter(|&&x| x & 1 == 1).count();
+    docs.dedup_by_key(|x| *x >> 1);
+    for x in docs.iter_mut() {
+        *x >>= 1;
+    }
+    quoted
 }
 
 /// Groups postings by n-gram identity, in increasing order of identity.
