@@ -160,25 +160,18 @@ fn a_directory_without_text_files_says_what_it_holds() {
         b"An article saved without an extension.",
     );
     write(dir.path(), "articles/two.html", b"<p>Another one.</p>");
-    reprint()
-        .args(["scan", "--quiet"])
-        .arg(dir.path().join("articles"))
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains("articles: no .txt or .md files")
-                .and(predicate::str::contains("such as one")),
-        );
     std::fs::create_dir(dir.path().join("empty")).unwrap();
-    reprint()
-        .args(["scan", "--quiet"])
-        .arg(dir.path().join("empty"))
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains("empty: no .txt or .md files")
-                .and(predicate::str::contains("(no files)")),
-        );
+    for (sub, holds) in [("articles", "such as one"), ("empty", "(no files)")] {
+        reprint()
+            .args(["scan", "--quiet"])
+            .arg(dir.path().join(sub))
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains(format!("{sub}: no .txt or .md files"))
+                    .and(predicate::str::contains(holds)),
+            );
+    }
 }
 
 #[test]

@@ -42,18 +42,20 @@ fn chinese_verbatim_quote() {
 
 #[test]
 fn german_and_russian_quotes_name_their_speakers() {
-    let v = diff_json(
-        "Bundeskanzler Olaf Scholz hat am Mittwoch den Haushalt verteidigt. „Wir werden die Schuldenbremse einhalten und trotzdem in die Zukunft unseres Landes investieren“, sagte Scholz.",
-        "Im Bundestag verteidigte der Kanzler den Haushalt. Olaf Scholz sagte: „Wir werden die Schuldenbremse einhalten und dennoch in die Zukunft unseres Landes investieren.“",
-    );
-    let p = &v["passages"][0];
-    assert_eq!(p["quote"], true);
-    assert_eq!(p["speaker"], "Scholz");
-    let v = diff_json(
-        "«Россия никогда не выдает своих граждан никому, так же как и Соединенные Штаты», — заявил Путин журналистам.",
-        "Путин сказал: «Россия никогда не выдаёт своих граждан никому, точно так же как и Соединенные Штаты».",
-    );
-    let p = &v["passages"][0];
-    assert_eq!(p["quote"], true);
-    assert_eq!(p["speaker"], "Путин");
+    for (a, b, speaker) in [
+        (
+            "Bundeskanzler Olaf Scholz hat am Mittwoch den Haushalt verteidigt. „Wir werden die Schuldenbremse einhalten und trotzdem in die Zukunft unseres Landes investieren“, sagte Scholz.",
+            "Im Bundestag verteidigte der Kanzler den Haushalt. Olaf Scholz sagte: „Wir werden die Schuldenbremse einhalten und dennoch in die Zukunft unseres Landes investieren.“",
+            "Scholz",
+        ),
+        (
+            "«Россия никогда не выдает своих граждан никому, так же как и Соединенные Штаты», — заявил Путин журналистам.",
+            "Путин сказал: «Россия никогда не выдаёт своих граждан никому, точно так же как и Соединенные Штаты».",
+            "Путин",
+        ),
+    ] {
+        let p = &diff_json(a, b)["passages"][0];
+        assert_eq!(p["quote"], true);
+        assert_eq!(p["speaker"], speaker);
+    }
 }
