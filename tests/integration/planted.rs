@@ -204,16 +204,7 @@ fn passage_quality_on_planted_archive() {
         .passage_rate(0.5)
         .build()
         .collect_archive();
-    let report = ScanBuilder::new()
-        .build()
-        .unwrap()
-        .scan_documents(
-            documents(&archive),
-            Warnings::default(),
-            Instant::now(),
-            &NoProgress,
-        )
-        .unwrap();
+    let report = scan_in_memory(documents(&archive));
     let q = reprint::quality::evaluate(&report, &archive.planted);
     let kind = |k: PlantKind| q.kinds.iter().find(|x| x.kind == k).unwrap();
     eprintln!("{q:#?}");
@@ -228,34 +219,56 @@ fn passage_quality_on_planted_archive() {
     );
 }
 
-#[test]
-fn boilerplate_makes_no_passages() {
-    // 120 short articles from one outlet all end in the same long footer; two of them also
-    // share a real quote. Only the quote may come out.
-    let footer = "Share this article with your friends and family on every social network, and subscribe to our newsletter for the latest news from around the world every single morning.";
-    let quote = "the harbour authority will not extend the deadline for the container terminal under any circumstances this year";
-    let mut docs = Vec::new();
+/// A long footer, the kind of boilerplate an outlet puts under every article.
+const FOOTER: &str = "Share this article with your friends and family on every social network, and subscribe to our newsletter for the latest news from around the world every single morning.";
+
+/// A statement to quote.
+const HARBOUR_QUOTE: &str = "the harbour authority will not extend the deadline for the container terminal under any circumstances this year";
+
+/// `n` generated articles (seed `seed`, no planted reuse) cut to their first paragraph, each
+/// made into a text by `text(index, paragraph)`.
+fn one_paragraph_articles(
+    n: usize,
+    seed: u64,
+    text: impl Fn(usize, &str) -> String,
+) -> Vec<Document> {
     let archive = ArchiveBuilder::new()
-        .articles(120)
-        .seed(9)
+        .articles(n)
+        .seed(seed)
         .syndicated_rate(0.0)
         .edited_rate(0.0)
         .passage_rate(0.0)
         .build()
         .collect_archive();
-    for (i, a) in archive.articles.iter().enumerate() {
-        let body: String = a.text.split("\n\n").next().unwrap().to_owned();
-        let text = match i {
-            0 | 1 => format!("{body}\n\n\"{quote},\" an official said.\n\n{footer}"),
-            _ => format!("{body}\n\n{footer}"),
-        };
-        docs.push(Document::new(a.id.clone(), text));
-    }
-    let report = ScanBuilder::new()
+    archive
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let body = a.text.split("\n\n").next().unwrap();
+            Document::new(a.id.clone(), text(i, body))
+        })
+        .collect()
+}
+
+/// Scans `docs` with the default settings.
+fn scan_in_memory(docs: Vec<Document>) -> reprint::Report {
+    ScanBuilder::new()
         .build()
         .unwrap()
         .scan_documents(docs, Warnings::default(), Instant::now(), &NoProgress)
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn boilerplate_makes_no_passages() {
+    // 120 short articles from one outlet all end in the same long footer; two of them also
+    // share a real quote. Only the quote may come out.
+    let docs = one_paragraph_articles(120, 9, |i, body| match i {
+        0 | 1 => format!("{body}\n\n\"{HARBOUR_QUOTE},\" an official said.\n\n{FOOTER}"),
+        _ => format!("{body}\n\n{FOOTER}"),
+    });
+    let report = scan_in_memory(docs);
     assert_eq!(report.pairs.len(), 1, "{:#?}", report.pairs);
     let p = &report.pairs[0].passages;
     assert_eq!(p.len(), 1);
@@ -269,30 +282,10 @@ fn a_widely_carried_quote_is_found_but_not_the_footer() {
     // documents than --max-df (50). The quote stands inside quotation marks, the footer does
     // not: only the quote comes out, each article paired with one other (a star, not all
     // 3,160 pairs), and one passage cluster gathers all 80.
-    let footer = "Share this article with your friends and family on every social network, and subscribe to our newsletter for the latest news from around the world every single morning.";
-    let quote = "the harbour authority will not extend the deadline for the container terminal under any circumstances this year";
-    let archive = ArchiveBuilder::new()
-        .articles(80)
-        .seed(10)
-        .syndicated_rate(0.0)
-        .edited_rate(0.0)
-        .passage_rate(0.0)
-        .build()
-        .collect_archive();
-    let docs: Vec<Document> = archive
-        .articles
-        .iter()
-        .map(|a| {
-            let body = a.text.split("\n\n").next().unwrap();
-            let text = format!("{body}\n\n\u{201C}{quote},\u{201D} an official said.\n\n{footer}");
-            Document::new(a.id.clone(), text)
-        })
-        .collect();
-    let report = ScanBuilder::new()
-        .build()
-        .unwrap()
-        .scan_documents(docs, Warnings::default(), Instant::now(), &NoProgress)
-        .unwrap();
+    let docs = one_paragraph_articles(80, 10, |_, body| {
+        format!("{body}\n\n\u{201C}{HARBOUR_QUOTE},\u{201D} an official said.\n\n{FOOTER}")
+    });
+    let report = scan_in_memory(docs);
     assert!(
         report.pairs.len() >= 79 && report.pairs.len() < 200,
         "{}",
