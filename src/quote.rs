@@ -159,7 +159,7 @@ const REACH: usize = 4096;
 /// The blank lines of `s` (lines of white space only, so `\r\n\r\n` and a line of spaces count
 /// as well as `\n\n`), in order: the byte offsets of the line breaks before and after each.
 fn blank_lines(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let breaks = s.match_indices('\n').map(|(i, _)| i);
+    let breaks = memchr::memchr_iter(b'\n', s.as_bytes());
     breaks
         .clone()
         .zip(breaks.skip(1))
