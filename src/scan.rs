@@ -476,11 +476,15 @@ impl Scanner {
                 // The shingles are done with: their buffer takes the n-gram hashes.
                 shingles.clear();
                 word_shingles(hashes, n, shingles);
-                let mut stretches = crate::quote::quoted_stretches(text).into_iter().peekable();
-                grams.extend(shingles.iter().zip(tokens.iter()).map(|(&h, t)| {
-                    while stretches.next_if(|r| r.end <= t.start).is_some() {}
-                    (h, stretches.peek().is_some_and(|r| r.contains(&t.start)))
-                }));
+                grams.extend(shingles.iter().map(|&h| (h, false)));
+                // An n-gram is quoted when its first word starts inside a quoted stretch.
+                for r in crate::quote::quoted_stretches(text) {
+                    let from = tokens.partition_point(|t| t.start < r.start);
+                    let to = tokens.partition_point(|t| t.start < r.end).min(grams.len());
+                    for g in grams.iter_mut().take(to).skip(from) {
+                        g.1 = true;
+                    }
+                }
             }
             Sketch { keys, grams }
         })
@@ -1095,6 +1099,24 @@ mod tests {
             .enumerate()
             .map(|(i, t)| Document::new(format!("d{i}"), *t))
             .collect()
+    }
+
+    #[test]
+    fn an_ngram_is_quoted_when_its_first_word_is() {
+        let text = "He said \u{201C}we will not go there at all\u{201D} and then left the \
+                    room.\n\nA \"second quote opens here and runs on\n\nto a new paragraph.";
+        let scanner = ScanBuilder::new().build().unwrap();
+        let sketch = scanner.sketch(text);
+        let mut tokens = Vec::new();
+        tokenize(text, &mut tokens);
+        assert_eq!(sketch.grams.len(), tokens.len() - 3);
+        let flags: Vec<bool> = sketch.grams.iter().map(|g| g.1).collect();
+        let want: Vec<bool> = tokens[..flags.len()]
+            .iter()
+            .map(|t| crate::quote::inside_quotes(text, t.start))
+            .collect();
+        assert_eq!(flags, want);
+        assert!(flags.contains(&true) && flags.contains(&false));
     }
 
     fn scan(builder: &ScanBuilder, texts: &[&str]) -> Report {
