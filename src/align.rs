@@ -24,12 +24,14 @@
 //!    positive total score, found recursively): where the texts truly diverge the running score
 //!    falls and the passage splits.
 //! 7. **Filtering.** A segment is a passage when both sides have at least
-//!    [`AlignerBuilder::min_words`] words, its similarity reaches
+//!    [`AlignerBuilder::min_words`] words (a character of Chinese, Japanese or Thai counting as
+//!    part of a word: [`crate::tokenize::word_parts`]), its similarity reaches
 //!    [`AlignerBuilder::min_similarity`], and (when the caller supplies a corpus-wide filter) it
 //!    holds a word n-gram that is not boilerplate.
 //!
 //! A passage is `verbatim` when its normalised words are identical on both sides, `reworded`
-//! otherwise. It is a `quote` when it starts inside quotation marks, and its `speaker` is taken
+//! otherwise. It is a `quote` when at least half of it lies inside quotation marks
+//! ([`crate::quote::quotation`]), and its `speaker` is taken
 //! from an adjacent attribution (`," Putin said`, `said Vladimir Frolov`, `Putin said: "`).
 
 use std::ops::Range;
@@ -39,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::shingle::combine;
-use crate::tokenize::{normalize_word, Stretch};
+use crate::tokenize::{normalize_word, word_parts, Stretch, WORD};
 use crate::Error;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -128,7 +130,7 @@ pub struct Passage {
     pub deleted: usize,
     /// Words aligned to a different (or near-equal) word.
     pub substituted: usize,
-    /// True when the passage lies inside quotation marks (on either side).
+    /// True when at least half of the passage lies inside quotation marks (on either side).
     pub quote: bool,
     /// Who the quote is attributed to, when an adjacent attribution names someone.
     pub speaker: Option<String>,
@@ -396,7 +398,8 @@ impl AlignerBuilder {
         AlignerBuilder::default()
     }
 
-    /// Shortest passage reported, in words on each side. Default: 8.
+    /// Shortest passage reported, in words on each side ([`crate::tokenize::word_parts`] says
+    /// how characters of scripts without spaces count). Default: 8.
     pub fn min_words(&mut self, n: usize) -> &mut Self {
         self.min_words = n;
         self
@@ -605,6 +608,19 @@ impl AlignDoc {
             self.spans.partition_point(|s| s.0 < start),
             self.spans.partition_point(|s| s.0 < end),
         )
+    }
+
+    /// The length of tokens `range` in sixths of a word ([`crate::tokenize::word_parts`]):
+    /// `text` is the document's text. A token that starts with an ASCII byte is a whole word,
+    /// told by that byte alone.
+    fn word_parts(&self, text: &str, range: Range<usize>) -> u64 {
+        self.spans[range]
+            .iter()
+            .map(|&(s, e)| match text.as_bytes()[s] {
+                b if b.is_ascii() => u64::from(WORD),
+                _ => u64::from(word_parts(&text[s..e])),
+            })
+            .sum()
     }
 
     /// Number of tokens (words).
@@ -1091,7 +1107,10 @@ impl Aligner {
         let (ua, ub) = (ua?, ub?);
         let ta = a.units[ua.start].tok as usize..a.units[ua.end - 1].tok as usize + 1;
         let tb = b.units[ub.start].tok as usize..b.units[ub.end - 1].tok as usize + 1;
-        if ta.len() < self.cfg.min_words || tb.len() < self.cfg.min_words {
+        let shortest = self.cfg.min_words as u64 * u64::from(WORD);
+        if a.word_parts(a_text, ta.clone()) < shortest
+            || b.word_parts(b_text, tb.clone()) < shortest
+        {
             return None;
         }
         let similarity = 2.0 * credit / (ua.len() + ub.len()) as f64;
@@ -1108,11 +1127,11 @@ impl Aligner {
         };
         let (a_start, a_end) = (a.spans[ta.start].0, a.spans[ta.end - 1].1);
         let (b_start, b_end) = (b.spans[tb.start].0, b.spans[tb.end - 1].1);
-        let open_a = crate::quote::open_quote(a_text, a_start);
-        let open_b = crate::quote::open_quote(b_text, b_start);
-        let speaker = open_a
-            .and_then(|o| crate::quote::speaker(a_text, a_start, o))
-            .or_else(|| open_b.and_then(|o| crate::quote::speaker(b_text, b_start, o)));
+        let quote_a = crate::quote::quotation(a_text, a_start, a_end);
+        let quote_b = crate::quote::quotation(b_text, b_start, b_end);
+        let speaker = quote_a
+            .and_then(|(open, at)| crate::quote::speaker(a_text, at, open))
+            .or_else(|| quote_b.and_then(|(open, at)| crate::quote::speaker(b_text, at, open)));
         let (a_piece, b_piece) = shared_texts(&a_text[a_start..a_end], &b_text[b_start..b_end]);
         Some(Passage {
             a_start,
@@ -1127,7 +1146,7 @@ impl Aligner {
             inserted,
             deleted,
             substituted,
-            quote: open_a.is_some() || open_b.is_some(),
+            quote: quote_a.is_some() || quote_b.is_some(),
             speaker,
             diff: diff_segments(a, ta, b, tb, steps),
         })

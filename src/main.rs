@@ -142,7 +142,8 @@ struct ScanArgs {
     /// Near-duplicate articles only: skip passage detection (fastest).
     #[arg(long)]
     no_passages: bool,
-    /// Shortest reported passage, in words.
+    /// Shortest reported passage, in words (in Chinese and Japanese a character counts as half
+    /// a word, in Thai, Lao, Khmer and Myanmar as a third).
     #[arg(long, default_value_t = 8)]
     min_words: usize,
     /// Word n-grams found in more documents than this are boilerplate, unless most of those
@@ -187,7 +188,8 @@ struct DiffArgs {
     /// Output format (table or json; html is for scan).
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-    /// Shortest reported passage, in words.
+    /// Shortest reported passage, in words (in Chinese and Japanese a character counts as half
+    /// a word, in Thai, Lao, Khmer and Myanmar as a third).
     #[arg(long, default_value_t = 8)]
     min_words: usize,
     /// When to use colours.

@@ -4,8 +4,11 @@
 //!    white space only; or 4 KiB back in a longer paragraph) up to the passage, opening marks
 //!    (`“ « „ ‹ 「 『`, and a straight `"` when none is open) and closing marks (`” » › 」 』`, a
 //!    straight `"` when one is open, and `“` after `„`, as German and Czech quote) are counted.
-//!    The passage is quoted when a mark is still open where it starts. Single quotes are not
-//!    counted: `’` is also the apostrophe.
+//!    A position is quoted when a mark is still open there ([`open_quote`]); a passage is a
+//!    quotation when at least half of its bytes are ([`quotation`]), so a passage that reaches
+//!    a word past the marks (`said: "…," Putin added`) still is one, and a copied article that
+//!    only opens with a quote is not. Single quotes are not counted: `’` is also the
+//!    apostrophe.
 //! 2. **Speaker.** News attributes quotes in a few fixed shapes: after the closing mark
 //!    (`," Putin said`, `," said Vladimir Frolov`) or before the opening one
 //!    (`Putin said: "`). A speaker is a run of one to four capitalised words next to a speech
@@ -198,6 +201,38 @@ pub fn open_quote(text: &str, pos: usize) -> Option<usize> {
         quoting.mark(start + i, c);
     }
     quoting.open
+}
+
+/// The quotation that holds `text[start..end]`, if at least half of its bytes lie inside
+/// quotation marks: where the mark that opens the first quotation the range reaches into
+/// starts, and the first byte of the range inside it (for [`speaker`]).
+///
+/// A passage often reaches a word or two past the marks on both sides (`that "We will …
+/// about it," Putin said`), or joins two quotations over a short attribution; it is still a
+/// quotation. A passage that only starts inside one (a copied article that opens with a
+/// quote) is not.
+pub fn quotation(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    if start >= end {
+        return None;
+    }
+    let from = paragraph_start(text, start);
+    let to = paragraph_end(text, end);
+    let mut quoted = 0;
+    let mut first: Option<std::ops::Range<usize>> = None;
+    for r in quoted_stretches(&text[from..to]) {
+        let r = from + r.start..from + r.end;
+        let inside = r.end.min(end).saturating_sub(r.start.max(start));
+        if inside > 0 {
+            quoted += inside;
+            first.get_or_insert(r);
+        }
+    }
+    if 2 * quoted < end - start {
+        return None;
+    }
+    // A stretch starts just after its opening mark.
+    let r = first?;
+    Some((floor_boundary(text, r.start - 1), r.start.max(start)))
 }
 
 /// The quotation state of a paragraph read up to some point: the rules of the module docs'
@@ -402,6 +437,40 @@ mod tests {
             inside_quotes(text, s),
             open.and_then(|o| speaker(text, s, o)),
         )
+    }
+
+    /// `quotation` of the range from `from` to the end of `to`, as (quoted, speaker).
+    fn quotation_of(text: &str, from: &str, to: &str) -> (bool, Option<String>) {
+        let s = text.find(from).unwrap();
+        let e = text.find(to).unwrap() + to.len();
+        match quotation(text, s, e) {
+            Some((open, at)) => (true, speaker(text, at, open)),
+            None => (false, None),
+        }
+    }
+
+    #[test]
+    fn a_passage_is_a_quotation_when_most_of_it_is_quoted() {
+        let t = "Intro.\n\nPutin told NBC: \"We will look at them and talk about it,\" he said.";
+        // Starting a word before the mark and ending after it.
+        assert_eq!(
+            quotation_of(t, "NBC", "he said"),
+            (true, Some("Putin".into()))
+        );
+        assert_eq!(
+            quotation_of(t, "We will", "about it"),
+            (true, Some("Putin".into()))
+        );
+        // Mostly outside, though it starts inside.
+        let t = "\"It is.\" Then many plain words follow here, and more of them after that.";
+        assert_eq!(quotation_of(t, "is.", "after that"), (false, None));
+        // Two quotations joined over an attribution.
+        let t = "«Мы готовы посмотреть», — заявил Путин. «И поговорить об этом тоже».";
+        assert_eq!(quotation_of(t, "Мы", "тоже"), (true, Some("Путин".into())));
+        // Another paragraph's quotation does not count.
+        let t = "\"A quoted paragraph that is long.\"\n\nPlain words of the next one.";
+        assert_eq!(quotation_of(t, "Plain", "one"), (false, None));
+        assert_eq!(quotation(t, 3, 3), None);
     }
 
     #[test]

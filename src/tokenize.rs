@@ -257,6 +257,50 @@ pub fn normalize_word(word: &str) -> Cow<'_, str> {
     )
 }
 
+/// A word, in [`word_parts`]: the unit in which passage lengths (`--min-words`) are counted.
+pub const WORD: u32 = 6;
+
+/// How much of a word one token is, in sixths of a word ([`WORD`]).
+///
+/// Languages written with spaces between words give a whole word per token. Chinese, Japanese
+/// and the languages of South-East Asia are written without spaces, and Unicode word
+/// segmentation (UAX #29, without a dictionary) gives a token per character there. Counted as
+/// words, such characters would make `--min-words 8` mean eight characters: a name and a title
+/// ("俄罗斯外交部发言人", "spokeswoman of the Russian foreign ministry") would be a passage.
+/// So a token counts as the part of a word that its character is, on average:
+///
+/// * a Han ideograph or a hiragana character: half a word (3). Running Chinese text, segmented
+///   into words, averages about 1.6 characters a word, and Japanese about two;
+/// * a character of Thai, Lao, Khmer or Myanmar (a consonant with its marks): a third (2);
+///   their words run to about three such characters.
+///
+/// Everything else, including a katakana run (which segmentation keeps whole) and Korean
+/// (written with spaces), is a whole word. Only a token's first character is looked at: these
+/// tokens are one character with its marks.
+pub fn word_parts(token: &str) -> u32 {
+    let Some(c) = token.chars().next() else {
+        return WORD;
+    };
+    if c.is_ascii() {
+        return WORD;
+    }
+    match c {
+        '\u{3005}'..='\u{3007}'
+        | '\u{3040}'..='\u{309F}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}' => WORD / 2,
+        '\u{0E00}'..='\u{0EFF}'
+        | '\u{1000}'..='\u{109F}'
+        | '\u{1780}'..='\u{17FF}'
+        | '\u{19E0}'..='\u{19FF}'
+        | '\u{A9E0}'..='\u{A9FF}'
+        | '\u{AA60}'..='\u{AA7F}' => WORD / 3,
+        _ => WORD,
+    }
+}
+
 /// Format characters that change nothing a reader sees, and that web text carries inside words:
 /// the soft hyphen (`&shy;`, which German and Dutch sites put in long words), the combining
 /// grapheme joiner, the zero-width joiners (ZWNJ, ZWJ), the word joiner and invisible
@@ -612,6 +656,24 @@ mod tests {
         let mut v = Vec::new();
         for_each_word(text, |_, _, w| v.push(w.to_owned()));
         v
+    }
+
+    #[test]
+    fn characters_of_unspaced_scripts_count_as_parts_of_words() {
+        let parts =
+            |text: &str| -> Vec<u32> { words(text).iter().map(|w| word_parts(w)).collect() };
+        // Words of languages written with spaces, a katakana run and Korean: whole words.
+        assert_eq!(parts("Putin said"), [WORD, WORD]);
+        assert_eq!(parts("Путин заявил"), [WORD, WORD]);
+        assert_eq!(parts("トランプ 대통령은"), [WORD, WORD]);
+        // Han and hiragana: half a word each character.
+        assert_eq!(parts("普京说"), [WORD / 2; 3]);
+        assert_eq!(parts("のは"), [WORD / 2; 2]);
+        // Thai: a third of a word per character (with its marks).
+        let thai = parts("ข่าว");
+        assert_eq!(thai, vec![WORD / 3; thai.len()]);
+        assert!(!thai.is_empty());
+        assert_eq!(word_parts(""), WORD);
     }
 
     #[test]
