@@ -6,7 +6,8 @@
 //!    (scanning nothing is never what was meant).
 //! 2. A **single text file** is one document whose id is the path as given.
 //! 3. **JSON Lines** (`.jsonl` or `.ndjson`, gzipped `.jsonl.gz` or `.ndjson.gz`, and `-` for
-//!    standard input): one object per line with `id` (string or integer) and `text`, and
+//!    standard input): one object per line with `id` (string or integer) and `text` (other
+//!    names with [`ReadOptions::id_field`] and [`ReadOptions::text_field`]), and
 //!    optionally `outlet`, `date` (ISO 8601), `url` and `title`, which are carried through to
 //!    the output. Blank lines are ignored.
 //!
@@ -121,6 +122,8 @@ impl Warnings {
 pub struct ReadOptions {
     skip_bad_lines: bool,
     max_document_bytes: usize,
+    id_field: String,
+    text_field: String,
 }
 
 impl Default for ReadOptions {
@@ -128,6 +131,8 @@ impl Default for ReadOptions {
         ReadOptions {
             skip_bad_lines: false,
             max_document_bytes: 64 << 20,
+            id_field: "id".to_owned(),
+            text_field: "text".to_owned(),
         }
     }
 }
@@ -149,21 +154,181 @@ impl ReadOptions {
         self.max_document_bytes = bytes;
         self
     }
+
+    /// The JSON Lines field that holds a document's id (a string or an integer). Default: `id`.
+    /// Archives from other tools name it otherwise (`doc_id`, `url`).
+    pub fn id_field(&mut self, name: impl Into<String>) -> &mut Self {
+        self.id_field = name.into();
+        self
+    }
+
+    /// The JSON Lines field that holds a document's text. Default: `text` (other tools:
+    /// `content`, `body`, `article`).
+    pub fn text_field(&mut self, name: impl Into<String>) -> &mut Self {
+        self.text_field = name.into();
+        self
+    }
+
+    /// The fields' names, checked: two different, non-empty names.
+    fn fields(&self) -> Result<Fields<'_>> {
+        if self.id_field.is_empty()
+            || self.text_field.is_empty()
+            || self.id_field == self.text_field
+        {
+            return Err(Error::Config(format!(
+                "the id field ({:?}) and the text field ({:?}) must be two different names",
+                self.id_field, self.text_field
+            )));
+        }
+        Ok(Fields {
+            id: &self.id_field,
+            text: &self.text_field,
+            only_text: false,
+        })
+    }
 }
 
 /// One JSON Lines record as it arrives.
-#[derive(Deserialize)]
 struct Record {
     id: RecordId,
     text: String,
-    #[serde(default)]
     outlet: Option<String>,
-    #[serde(default)]
     date: Option<String>,
-    #[serde(default)]
     url: Option<String>,
-    #[serde(default)]
     title: Option<String>,
+}
+
+/// The names of a record's id and text fields ([`ReadOptions::id_field`],
+/// [`ReadOptions::text_field`]): what reads a JSON line into a [`Record`]. With `only_text`,
+/// every other field is skipped and the id may be missing (a text read again).
+#[derive(Clone, Copy)]
+struct Fields<'a> {
+    id: &'a str,
+    text: &'a str,
+    only_text: bool,
+}
+
+/// Which of a record's fields a key names.
+enum Field {
+    Id,
+    Text,
+    Outlet,
+    Date,
+    Url,
+    Title,
+    Other,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Fields<'_> {
+    type Value = Record;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Record, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Fields<'_> {
+    type Value = Record;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Record, A::Error> {
+        use serde::de::Error as _;
+        let mut id = None;
+        let mut text = None;
+        let (mut outlet, mut date, mut url, mut title) = (None, None, None, None);
+        while let Some(field) = map.next_key_seed(FieldName(self))? {
+            let (slot, name) = match field {
+                Field::Id => {
+                    if id.replace(map.next_value::<RecordId>()?).is_some() {
+                        return Err(A::Error::custom(format!("duplicate field `{}`", self.id)));
+                    }
+                    continue;
+                }
+                Field::Text => (&mut text, self.text),
+                Field::Outlet => (&mut outlet, "outlet"),
+                Field::Date => (&mut date, "date"),
+                Field::Url => (&mut url, "url"),
+                Field::Title => (&mut title, "title"),
+                Field::Other => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    continue;
+                }
+            };
+            let value: Option<String> = map.next_value()?;
+            if slot.replace(value).is_some() {
+                return Err(A::Error::custom(format!("duplicate field `{name}`")));
+            }
+        }
+        let missing = |name: &str| A::Error::custom(format!("missing field `{name}`"));
+        let text = match text {
+            Some(Some(text)) => text,
+            Some(None) => return Err(A::Error::custom(format!("field `{}` is null", self.text))),
+            None => return Err(missing(self.text)),
+        };
+        let id = match id {
+            Some(id) => id,
+            None if self.only_text => RecordId::Number(0),
+            None => return Err(missing(self.id)),
+        };
+        Ok(Record {
+            id,
+            text,
+            outlet: outlet.flatten(),
+            date: date.flatten(),
+            url: url.flatten(),
+            title: title.flatten(),
+        })
+    }
+}
+
+/// Reads a key of a record as the [`Field`] it names.
+struct FieldName<'a>(Fields<'a>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldName<'_> {
+    type Value = Field;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Field, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FieldName<'_> {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> std::result::Result<Field, E> {
+        let f = self.0;
+        Ok(if key == f.text {
+            Field::Text
+        } else if f.only_text {
+            Field::Other
+        } else if key == f.id {
+            Field::Id
+        } else {
+            match key {
+                "outlet" => Field::Outlet,
+                "date" => Field::Date,
+                "url" => Field::Url,
+                "title" => Field::Title,
+                _ => Field::Other,
+            }
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -249,7 +414,11 @@ where
 /// Reads the text of one document again, exactly as the first read decoded it.
 ///
 /// Returns `Ok(None)` for a [`Location::Stream`], which cannot be read again.
-pub fn read_text(inputs: &[PathBuf], location: &Location) -> Result<Option<String>> {
+pub fn read_text(
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+    location: &Location,
+) -> Result<Option<String>> {
     match location {
         Location::Stream => Ok(None),
         Location::File(path) => {
@@ -268,12 +437,12 @@ pub fn read_text(inputs: &[PathBuf], location: &Location) -> Result<Option<Strin
             let file = File::open(path).map_err(read_err)?;
             let mut line = vec![0; *len as usize];
             read_exact_at(&file, &mut line, *offset).map_err(read_err)?;
-            /// Only the text: the rest of the record was kept from the first read.
-            #[derive(Deserialize)]
-            struct TextOnly {
-                text: String,
-            }
-            let (parsed, _) = parse_json::<TextOnly>(&line);
+            // Only the text: the rest of the record was kept from the first read.
+            let only_text = Fields {
+                only_text: true,
+                ..options.fields()?
+            };
+            let (parsed, _) = parse_record(&line, only_text);
             parsed.map(|r| Some(r.text)).map_err(|e| {
                 Error::io(
                     format!(
@@ -397,18 +566,27 @@ fn decode(bytes: Vec<u8>) -> (String, bool) {
     }
 }
 
-/// Parses one JSON line, decoding invalid UTF-8 lossily; the flag says whether it had to.
-fn parse_json<T: serde::de::DeserializeOwned>(
+/// Parses one JSON line into a record, decoding invalid UTF-8 lossily; the flag says whether
+/// it had to.
+fn parse_record(
     line: &[u8],
-) -> (std::result::Result<T, serde_json::Error>, bool) {
+    fields: Fields<'_>,
+) -> (std::result::Result<Record, serde_json::Error>, bool) {
+    fn parse(s: &str, fields: Fields<'_>) -> std::result::Result<Record, serde_json::Error> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_str(s);
+        let record = fields.deserialize(&mut de)?;
+        de.end()?;
+        Ok(record)
+    }
     match std::str::from_utf8(line) {
-        Ok(s) => (serde_json::from_str(s), false),
-        Err(_) => (serde_json::from_str(&String::from_utf8_lossy(line)), true),
+        Ok(s) => (parse(s, fields), false),
+        Err(_) => (parse(&String::from_utf8_lossy(line), fields), true),
     }
 }
 
 /// Parses one JSON line (`origin` is `file:line`, for messages). Emptiness is checked later.
-fn parse_line(line: &[u8], max_bytes: usize, origin: &str) -> Parsed {
+fn parse_line(line: &[u8], fields: Fields<'_>, max_bytes: usize, origin: &str) -> Parsed {
     if line.contains(&0) {
         return Parsed::Bad("NUL byte in line".to_owned());
     }
@@ -419,7 +597,7 @@ fn parse_line(line: &[u8], max_bytes: usize, origin: &str) -> Parsed {
         );
     }
     let mut notes = Vec::new();
-    let (parsed, lossy) = parse_json::<Record>(line);
+    let (parsed, lossy) = parse_record(line, fields);
     if lossy {
         notes.push((
             WarnKind::InvalidUtf8,
@@ -428,7 +606,7 @@ fn parse_line(line: &[u8], max_bytes: usize, origin: &str) -> Parsed {
     }
     let rec = match parsed {
         Ok(r) => r,
-        Err(e) => return Parsed::Bad(format!("malformed JSON line: {e}")),
+        Err(e) => return Parsed::Bad(format!("malformed JSON line: {e}{}", fields_hint(line, &e))),
     };
     if rec.text.len() > max_bytes {
         return Parsed::Skipped(
@@ -462,6 +640,22 @@ fn parse_line(line: &[u8], max_bytes: usize, origin: &str) -> Parsed {
         origin: origin.to_owned(),
     };
     Parsed::Doc(doc, notes)
+}
+
+/// For a line that lacks the id or text field: the fields it has, and how to name others.
+fn fields_hint(line: &[u8], e: &serde_json::Error) -> String {
+    if !e.to_string().starts_with("missing field") {
+        return String::new();
+    }
+    let Ok(map) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) else {
+        return String::new();
+    };
+    let names: Vec<String> = map.keys().take(12).map(|k| format!("`{k}`")).collect();
+    format!(
+        " (the line's fields: {}{}; --id-field and --text-field choose others)",
+        names.join(", "),
+        if map.len() > names.len() { ", …" } else { "" }
+    )
 }
 
 /// Reads and decodes one text file. Errors name the file.
@@ -759,13 +953,14 @@ impl Reader<'_> {
             }
         };
         let max = self.options.max_document_bytes;
+        let fields = self.options.fields()?;
         let parse = |batch: LineBatch| -> (Vec<LineRef>, Vec<(Parsed, Option<T>)>) {
             let parsed = batch
                 .refs
                 .par_iter()
                 .map(|r| {
                     let origin = format!("{name}:{}", r.line_no);
-                    let p = parse_line(&batch.buf[r.start..r.end], max, &origin);
+                    let p = parse_line(&batch.buf[r.start..r.end], fields, max, &origin);
                     let t = match &p {
                         Parsed::Doc(d, _) if has_word(&d.text) => Some(map(d)),
                         _ => None,
@@ -934,6 +1129,66 @@ mod tests {
         assert_eq!(docs[1].id, "7");
         assert_eq!(docs[1].meta.date, None);
         assert_eq!(w.bad_dates, 1);
+    }
+
+    #[test]
+    fn other_tools_name_the_id_and_text_fields_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "c.jsonl",
+            br#"{"doc_id":3,"text":"not this","content":"the article","url":"https://x.example/a","id":"other"}
+"#,
+        );
+        let mut options = ReadOptions::new();
+        options.id_field("doc_id").text_field("content");
+        let (docs, _) = read_all(std::slice::from_ref(&p), &options).unwrap();
+        assert_eq!(docs[0].id, "3");
+        assert_eq!(docs[0].text, "the article");
+        assert_eq!(docs[0].meta.url.as_deref(), Some("https://x.example/a"));
+        // Read again from its place, as a scan does for a candidate pair.
+        let location = Location::JsonLine {
+            input: 0,
+            offset: 0,
+            len: std::fs::metadata(&p).unwrap().len() as u32 - 1,
+        };
+        let again = read_text(std::slice::from_ref(&p), &options, &location).unwrap();
+        assert_eq!(again.as_deref(), Some("the article"));
+
+        // With the defaults, the line's own `id` and `text` are read.
+        let (docs, _) = read_all(std::slice::from_ref(&p), &ReadOptions::new()).unwrap();
+        assert_eq!(
+            (docs[0].id.as_str(), docs[0].text.as_str()),
+            ("other", "not this")
+        );
+
+        // A missing field says which fields the line has; a field given twice, or null, is an
+        // error too; and the two names must differ.
+        let mut options = ReadOptions::new();
+        options.text_field("body");
+        let msg = read_all(std::slice::from_ref(&p), &options)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("missing field `body`"), "{msg}");
+        assert!(
+            msg.contains("`content`, `doc_id`, `id`, `text`, `url`"),
+            "{msg}"
+        );
+        for (line, what) in [
+            (
+                &br#"{"id":1,"text":"a","text":"b"}"#[..],
+                "duplicate field `text`",
+            ),
+            (br#"{"id":1,"id":2,"text":"a"}"#, "duplicate field `id`"),
+            (br#"{"id":1,"text":null}"#, "field `text` is null"),
+        ] {
+            let p = write(dir.path(), "d.jsonl", line);
+            let msg = read_all(&[p], &ReadOptions::new()).unwrap_err().to_string();
+            assert!(msg.contains(what), "{msg}");
+        }
+        options.id_field("body");
+        let msg = read_all(&[p], &options).unwrap_err().to_string();
+        assert!(msg.contains("two different names"), "{msg}");
     }
 
     #[test]

@@ -168,6 +168,12 @@ struct ScanArgs {
     /// Turn malformed JSON lines into counted warnings instead of errors.
     #[arg(long)]
     skip_bad_lines: bool,
+    /// The JSON Lines field that holds each document's id (a string or an integer).
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    id_field: String,
+    /// The JSON Lines field that holds each document's text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
@@ -348,7 +354,9 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
             .context("starting the thread pool")?;
     }
     let mut read = ReadOptions::new();
-    read.skip_bad_lines(args.skip_bad_lines);
+    read.skip_bad_lines(args.skip_bad_lines)
+        .id_field(args.id_field.as_str())
+        .text_field(args.text_field.as_str());
     let mut builder = ScanBuilder::new();
     builder
         .threshold(args.threshold)

@@ -290,6 +290,8 @@ struct FirstPass {
 /// Where the texts can be read again after the first pass.
 struct Texts<'a> {
     inputs: &'a [PathBuf],
+    /// How the inputs were read (the text field's name).
+    read: &'a ReadOptions,
     spool: Option<File>,
     memory: Vec<String>,
 }
@@ -389,6 +391,7 @@ impl Scanner {
         };
         let texts = Texts {
             inputs,
+            read: &self.cfg.read,
             spool,
             memory: Vec::new(),
         };
@@ -425,6 +428,7 @@ impl Scanner {
         }
         let texts = Texts {
             inputs: &[],
+            read: &self.cfg.read,
             spool: None,
             memory,
         };
@@ -1033,7 +1037,9 @@ impl Texts<'_> {
     fn read(&self, record: &Record) -> Result<String> {
         let text = match &record.text {
             TextRef::Memory(k) => self.memory[*k].clone(),
-            TextRef::Input(l) => crate::corpus::read_text(self.inputs, l)?.unwrap_or_default(),
+            TextRef::Input(l) => {
+                crate::corpus::read_text(self.inputs, self.read, l)?.unwrap_or_default()
+            }
             TextRef::Spool { offset, len } => {
                 let f = self.spool.as_ref().expect("spooled texts have a spool");
                 let mut buf = vec![0; *len as usize];

@@ -36,6 +36,42 @@ fn missing_fields_are_malformed() {
 }
 
 #[test]
+fn other_field_names_are_chosen_with_flags() {
+    // Another tool's archive: `doc_id` and `content`. Two articles share a passage, so the
+    // scan reads their texts again, by the same field.
+    let dir = tempfile::tempdir().unwrap();
+    let quote = "we will be prepared to look at them and talk about it with everyone";
+    let lines = format!(
+        "{{\"doc_id\":\"a\",\"content\":\"The minister said: {quote}. Markets fell on the news.\"}}\n\
+         {{\"doc_id\":\"b\",\"content\":\"Weather was cold. Officials added that {quote}, later.\"}}\n"
+    );
+    let p = write(dir.path(), "other.jsonl", lines.as_bytes());
+    reprint()
+        .args(["scan", "--quiet"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("other.jsonl:1").and(predicate::str::contains(
+                "the line's fields: `content`, `doc_id`; --id-field and --text-field",
+            )),
+        );
+    let v = scan_json(&[
+        "--id-field",
+        "doc_id",
+        "--text-field",
+        "content",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(v["documents"].as_array().unwrap().len(), 2);
+    let passage = &v["pairs"][0]["passages"][0];
+    assert!(
+        passage["a_text"].as_str().unwrap().contains(quote),
+        "{passage}"
+    );
+}
+
+#[test]
 fn duplicate_ids_name_both_sources() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(
