@@ -17,7 +17,9 @@
 //!    The exception is a widely carried quotation: each posting carries a flag saying whether
 //!    the n-gram starts inside quotation marks in that document ([`crate::quote`]), and an
 //!    n-gram over the cap that most of its documents quote stays rare, its documents paired as
-//!    a star (each with the first), which is linear in its df ([`partition_pairs`]).
+//!    a star (each with the first), which is linear in its df ([`partition_pairs`]). A pair
+//!    that needs such n-grams must share as many as a quotation of `--min-words` words has,
+//!    so a phrase of speech ("i do not think it is") pairs nobody ([`count_pairs`]).
 //! 4. Every remaining run pairs up its documents, one piece of evidence per shared n-gram
 //!    ([`partition_pairs`]); the evidence is regrouped by first document
 //!    ([`pair_partition`]) and counted ([`count_pairs`]). Pairs sharing at least `min_shared`
@@ -47,9 +49,16 @@ pub const PARTITIONS: usize = 256;
 /// wait in temporary files (see [`count_pairs`]).
 pub const PAIR_PARTITIONS: usize = 64;
 
-/// The partition of one piece of pair evidence (`a << 32 | b`, from [`partition_pairs`]).
+/// The partition of one piece of pair evidence ([`evidence`], from [`partition_pairs`]).
 pub fn pair_partition(packed: u64) -> usize {
     (packed >> 32) as usize % PAIR_PARTITIONS
+}
+
+/// One piece of pair evidence, packed: `a << 32 | b << 1 | star`, documents `a < b` below
+/// [`MAX_DOCUMENTS`]. `star`: the shared n-gram is a widely quoted one, paired as a star. A
+/// pair's pieces sort next to each other, its plain ones first.
+fn evidence(a: u64, b: u64, star: bool) -> u64 {
+    a << 32 | b << 1 | star as u64
 }
 
 /// The identity of an n-gram in the index: the top 40 bits of its 64-bit hash (8 bits pick the
@@ -169,11 +178,11 @@ pub fn partition_pairs(
         if docs.len() <= max_df {
             for (x, &a) in docs.iter().enumerate() {
                 for &b in &docs[x + 1..] {
-                    pairs.push(a << 32 | b);
+                    pairs.push(evidence(a, b, false));
                 }
             }
         } else if 2 * quoted > docs.len() {
-            pairs.extend(docs[1..].iter().map(|&b| docs[0] << 32 | b));
+            pairs.extend(docs[1..].iter().map(|&b| evidence(docs[0], b, true)));
         } else {
             common.push((partition as u64) << 32 | key);
         }
@@ -230,20 +239,36 @@ fn sort_postings(mut v: Vec<u64>) -> Vec<u64> {
     from
 }
 
-/// Counts packed pairs and keeps those sharing at least `min_shared` rare n-grams. Every entry
-/// of one pair must be in `packed`: all partitions' output, or one [`pair_partition`] of it.
-pub fn count_pairs(mut packed: Vec<u64>, min_shared: usize) -> Vec<(u32, u32, u32)> {
+/// Counts packed pair evidence ([`evidence`]) and keeps the pairs sharing at least
+/// `min_shared` rare n-grams, or, when some of those are widely quoted n-grams paired as a
+/// star, at least `min_star` in all. Every entry of one pair must be in `packed`: all
+/// partitions' output, or one [`pair_partition`] of it.
+///
+/// Why a second threshold: the phrases of speech ("i do not think it is", "we are going to")
+/// are quoted wherever they occur, so past the df cap they count as widely quoted, and a
+/// star pairs the first document that says one with every other. A quotation carried that
+/// widely shares a whole run of n-grams (a quotation of `--min-words` words gives `min_words
+/// − seed_words + 1`, which is the scan's `min_star`), a phrase of speech only a few.
+pub fn count_pairs(
+    mut packed: Vec<u64>,
+    min_shared: usize,
+    min_star: usize,
+) -> Vec<(u32, u32, u32)> {
     packed.par_sort_unstable();
+    let pair = |p: u64| p >> 1;
     let mut out = Vec::new();
     let mut k = 0;
     while k < packed.len() {
         let mut e = k + 1;
-        while e < packed.len() && packed[e] == packed[k] {
+        while e < packed.len() && pair(packed[e]) == pair(packed[k]) {
             e += 1;
         }
-        if e - k >= min_shared {
+        // Plain evidence sorts before star evidence.
+        let plain = packed[k..e].partition_point(|&p| p & 1 == 0);
+        let all = e - k;
+        if plain >= min_shared || (all >= min_shared && all >= min_star) {
             let p = packed[k];
-            out.push(((p >> 32) as u32, p as u32, (e - k) as u32));
+            out.push(((p >> 32) as u32, (p as u32) >> 1, all as u32));
         }
         k = e;
     }
@@ -259,7 +284,7 @@ pub fn count_pairs(mut packed: Vec<u64>, min_shared: usize) -> Vec<(u32, u32, u3
 pub fn index(
     postings: Streams,
     max_df: usize,
-    min_shared: usize,
+    (min_shared, min_star): (usize, usize),
     budget: usize,
     temp_dir: Option<PathBuf>,
     done: &(dyn Fn() + Sync),
@@ -301,7 +326,7 @@ pub fn index(
     let mut pairs: Vec<(u32, u32, u32)> = evidence
         .into_readers()?
         .into_par_iter()
-        .map(|r| Ok(count_pairs(r.load()?, min_shared)))
+        .map(|r| Ok(count_pairs(r.load()?, min_shared, min_star)))
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
@@ -318,16 +343,16 @@ pub fn candidates(grams: &[Vec<u64>], max_df: usize, min_shared: usize) -> Reuse
         .iter()
         .map(|g| g.iter().map(|&h| (h, false)).collect())
         .collect();
-    candidates_quoted(&grams, max_df, min_shared)
+    candidates_quoted(&grams, max_df, (min_shared, min_shared))
 }
 
 /// [`candidates`] for n-grams with their quotation flag: `grams[d]` is document `d`'s n-gram
 /// hashes, each with `true` when it stands inside quotation marks there (see
-/// [`partition_pairs`]).
+/// [`partition_pairs`]). `min_shared` is the plain and the star threshold ([`count_pairs`]).
 pub fn candidates_quoted(
     grams: &[Vec<(u64, bool)>],
     max_df: usize,
-    min_shared: usize,
+    min_shared: (usize, usize),
 ) -> ReuseCandidates {
     let mut postings = Streams::new("the passage index", PARTITIONS, usize::MAX, None);
     for (d, g) in grams.iter().enumerate() {
@@ -381,12 +406,42 @@ mod tests {
                 v
             })
             .collect();
-        let c = candidates_quoted(&grams, 3, 1);
+        let c = candidates_quoted(&grams, 3, (1, 1));
         assert_eq!(c.pairs, (1..6).map(|b| (0, b, 1)).collect::<Vec<_>>());
         assert_eq!(c.common, vec![gram_id(g(2))]);
         assert!(c.is_rare(g(1)) && !c.is_rare(g(2)));
         // Under the cap, quoted or not, every pair.
-        assert_eq!(candidates_quoted(&grams, 6, 1).pairs.len(), 15);
+        assert_eq!(candidates_quoted(&grams, 6, (1, 1)).pairs.len(), 15);
+    }
+
+    #[test]
+    fn a_pair_through_widely_quoted_grams_needs_a_quotation_of_them() {
+        // Documents 0–59 all quote grams 1–3 (a phrase of speech) and 0–19 also grams 10–14 (a
+        // quotation): both over the cap of 10. Documents 0 and 60 share two rare grams.
+        let mut grams: Vec<Vec<(u64, bool)>> = (0..60)
+            .map(|d| {
+                let mut v: Vec<(u64, bool)> = (1..=3).map(|k| (g(k), true)).collect();
+                if d < 20 {
+                    v.extend((10..=14).map(|k| (g(k), true)));
+                }
+                v
+            })
+            .collect();
+        grams[0].extend([(g(100), false), (g(101), false)]);
+        grams.push(vec![(g(100), false), (g(101), false), (g(1), true)]);
+        let pairs = |min: (usize, usize)| {
+            let c = candidates_quoted(&grams, 10, min);
+            c.pairs.iter().map(|&(a, b, _)| (a, b)).collect::<Vec<_>>()
+        };
+        // Three shared grams make a pair, so the phrase pairs document 0 with every other.
+        assert_eq!(pairs((3, 3)).len(), 60);
+        // Asking five of a star: only the quotation's documents pair (0 with 1–19), and 0–60,
+        // which shares two rare grams and the phrase, is not a pair.
+        assert_eq!(pairs((3, 5)), (1..20).map(|b| (0, b)).collect::<Vec<_>>());
+        // Plain evidence alone still counts at the plain threshold.
+        assert_eq!(pairs((2, 5)).last(), Some(&(0, 60)));
+        let c = candidates_quoted(&grams, 10, (3, 5));
+        assert_eq!(c.pairs[0], (0, 1, 8));
     }
 
     #[test]

@@ -586,10 +586,13 @@ impl Scanner {
             Some(streams) => {
                 spilled += streams.spilled_bytes();
                 progress.stage("indexing", Some(streams.len() as u64));
+                // A pair through widely quoted n-grams shares as many as a quotation of
+                // `min_words` words has (see `reuse::count_pairs`).
+                let min_star = (self.aligner.min_words() + 1).saturating_sub(self.cfg.seed_words);
                 let (r, evidence_spilled) = reuse::index(
                     streams,
                     self.cfg.max_df,
-                    self.cfg.min_shared,
+                    (self.cfg.min_shared, min_star),
                     self.cfg.max_memory / 4,
                     self.cfg.temp_dir.clone(),
                     &|| progress.advance(1),

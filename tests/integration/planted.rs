@@ -303,3 +303,16 @@ fn a_widely_carried_quote_is_found_but_not_the_footer() {
     assert_eq!(covered.len(), 80);
     assert!(report.passage_clusters.iter().any(|c| c.documents == 80));
 }
+
+#[test]
+fn phrases_of_speech_do_not_pair_every_article() {
+    // 80 articles quote someone who says "I do not think it is" (three 4-grams, quoted in every
+    // article, so past --max-df they are widely quoted): a phrase, not a quotation. It must
+    // not pair the first article with the 79 others.
+    let docs = one_paragraph_articles(80, 11, |i, body| {
+        format!("{body}\n\n\u{201C}I do not think it is {i} percent,\u{201D} an official said.")
+    });
+    let report = scan_in_memory(docs);
+    assert_eq!(report.stats.passage_candidates, 0);
+    assert!(report.pairs.is_empty(), "{:#?}", report.pairs);
+}
