@@ -12,9 +12,13 @@
 //! 3. **Runs.** Hits on the same diagonal that touch or overlap merge into exact runs.
 //! 4. **Chains.** Runs are accepted longest first when they keep both texts in order
 //!    (co-linear); accepted runs whose gaps stay within [`AlignerBuilder::max_gap`] units on both
-//!    sides form a chain. Runs that cross an accepted one (moved sentences) are tried again in
-//!    further rounds, as separate chains: three rounds at least, then as long as each round
-//!    still finds a passage, within a budget of run visits.
+//!    sides form a chain. Neighbouring chains that each hold [`AlignerBuilder::min_words`]
+//!    units of runs are joined across up to [`AlignerBuilder::join_gap`] units when the gap's
+//!    own alignment matches a third of its shorter side or more: a heavily edited stretch of a
+//!    copy, where no seed survives, rather than text written apart. Runs that cross an
+//!    accepted one (moved sentences) are tried again in further rounds, as separate chains:
+//!    three rounds at least, then as long as each round still finds a passage, within a budget
+//!    of run visits.
 //! 5. **Alignment.** The gaps between consecutive runs are aligned globally (Needleman–Wunsch)
 //!    and the chain's ends are extended outwards by a local alignment of up to `max_gap` units.
 //!    Scores: exact match +2, near-equal words +1.5 ("Russia"/"Russian", "extradite"/
@@ -376,6 +380,7 @@ pub struct AlignerBuilder {
     min_words: usize,
     seed_words: usize,
     max_gap: usize,
+    join_gap: usize,
     partial_similarity: f64,
     min_similarity: f64,
 }
@@ -386,6 +391,7 @@ impl Default for AlignerBuilder {
             min_words: 8,
             seed_words: 3,
             max_gap: 8,
+            join_gap: 24,
             partial_similarity: 0.7,
             min_similarity: 0.5,
         }
@@ -418,6 +424,15 @@ impl AlignerBuilder {
         self
     }
 
+    /// Longest gap, in words, across which two chains of seeds that each hold `min_words`
+    /// matching words are joined, when the gap's own alignment matches at least a third of
+    /// its shorter side (an edited stretch, not text written apart). The scores then decide
+    /// whether the passage splits there. Default: 24.
+    pub fn join_gap(&mut self, n: usize) -> &mut Self {
+        self.join_gap = n;
+        self
+    }
+
     /// Normalised Levenshtein similarity from which two different words count as near-equal.
     /// Default: 0.7.
     pub fn partial_similarity(&mut self, s: f64) -> &mut Self {
@@ -438,6 +453,11 @@ impl AlignerBuilder {
         }
         if !(1..=16).contains(&self.seed_words) {
             return Err(Error::Config("seed words must be between 1 and 16".into()));
+        }
+        if self.join_gap > 256 {
+            return Err(Error::Config(
+                "the join gap must be at most 256 words (its alignment costs its square)".into(),
+            ));
         }
         if !(0.0..=1.0).contains(&self.partial_similarity)
             || !(0.0..=1.0).contains(&self.min_similarity)
@@ -842,7 +862,7 @@ impl Aligner {
             }
             let found = passages.len();
             let (accepted, rejected) = colinear(remaining);
-            for chain in self.chains(&accepted) {
+            for chain in self.chains(a, b, &accepted) {
                 let path = self.path(a, b, &chain);
                 // The `a` tokens the path matches, and which of them are boilerplate.
                 let toks = path.iter().filter_map(|&st| match st {
@@ -906,8 +926,9 @@ impl Aligner {
         runs
     }
 
-    /// Splits co-linear runs (sorted by position) into chains whose gaps stay within `max_gap`.
-    fn chains(&self, runs: &[Run]) -> Vec<Vec<Run>> {
+    /// Splits co-linear runs (sorted by position) into chains whose gaps stay within `max_gap`,
+    /// then joins neighbouring chains across up to `join_gap` units where the gap looks edited.
+    fn chains(&self, a: &AlignDoc, b: &AlignDoc, runs: &[Run]) -> Vec<Vec<Run>> {
         let mut out: Vec<Vec<Run>> = Vec::new();
         for &r in runs {
             if let Some(chain) = out.last_mut() {
@@ -921,7 +942,38 @@ impl Aligner {
             }
             out.push(vec![r]);
         }
-        out
+        // Join neighbouring chains that are each a passage's worth of exact runs across a longer
+        // gap, when the gap's own alignment matches at least a third of its shorter side's
+        // words: an edited stretch of a copy, not text written apart (which matches a few
+        // function words at most). The scores then decide, in `maximal_segments`, whether the
+        // gap still splits them.
+        let strong = |c: &[Run]| c.iter().map(|r| r.len).sum::<usize>() >= self.cfg.min_words;
+        let mut joined: Vec<Vec<Run>> = Vec::with_capacity(out.len());
+        for c in out {
+            if let Some(prev) = joined.last_mut() {
+                let (p, r) = (prev[prev.len() - 1], c[0]);
+                let (ga, gb) = (
+                    p.i + p.len..r.i.max(p.i + p.len),
+                    p.j + p.len..r.j.max(p.j + p.len),
+                );
+                let near = ga.len() <= self.cfg.join_gap && gb.len() <= self.cfg.join_gap;
+                let alike = || {
+                    let shorter = ga.len().min(gb.len());
+                    let steps = self.global(a, b, ga.clone(), gb.clone());
+                    let matched = steps
+                        .iter()
+                        .filter(|s| matches!(s, Step::Match(..) | Step::Partial(..)))
+                        .count();
+                    3 * matched >= shorter
+                };
+                if near && strong(prev) && strong(&c) && alike() {
+                    prev.extend(c);
+                    continue;
+                }
+            }
+            joined.push(c);
+        }
+        joined
     }
 
     /// The full alignment path of a chain: runs, aligned gaps, and extended ends.
@@ -1619,6 +1671,43 @@ mod tests {
         assert!(Arc::ptr_eq(&p[0].a_text, &p[0].b_text));
         let reworded = align(&a, &b.replace("do not", "don't"));
         assert!(!Arc::ptr_eq(&reworded[0].a_text, &reworded[0].b_text));
+    }
+
+    #[test]
+    fn an_edited_stretch_joins_a_copy_but_text_written_apart_does_not() {
+        let with = |join: usize, a: &str, b: &str| {
+            let al = AlignerBuilder::new().join_gap(join).build().unwrap();
+            al.align(a, &AlignDoc::new(a), b, &AlignDoc::new(b), 4, &|_| true)
+        };
+        // A copy edited every other word for a stretch of fourteen: no seed of three words
+        // survives there, so the seeds make two chains, but half the stretch still matches.
+        let a = "The finance ministry said on Tuesday that the new budget would raise spending on \
+                 schools and hospitals by four percent next year while cutting the subsidies paid to \
+                 coal plants in the north of the country, a plan that opposition parties have \
+                 attacked as too timid and too late for the regions that depend on mining jobs.";
+        let b = "The finance ministry said on Tuesday that the new budget would raise spending on \
+                 schools and clinics by five percent the following year while trimming the grants \
+                 paid out to coal stations in the north of the country, a plan that opposition \
+                 parties have attacked as too timid and too late for the regions that depend on \
+                 mining jobs.";
+        assert_eq!(with(0, a, b).len(), 2);
+        let p = with(24, a, b);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_eq!((p[0].a_start, p[0].a_end), (0, a.len() - 1));
+        assert_eq!(p[0].kind, PassageKind::Reworded);
+        // Two quotations with a sentence of each writer's own between them: two verbatim
+        // passages, not one reworded passage over words that were written apart.
+        let a = "\"We will be prepared to look at them and talk about it,\" Putin said in an \
+                 interview with NBC on Saturday, adding that the accusations were baseless. \
+                 \"Russia never extradites its citizens to anyone, just like the United States.\"";
+        let b =
+            "\"We will be prepared to look at them and talk about it,\" the Russian leader told \
+                 the American broadcaster, speaking in Kaliningrad ahead of the election. \"Russia \
+                 never extradites its citizens to anyone, just like the United States.\"";
+        let p = with(24, a, b);
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert!(p.iter().all(|p| p.kind == PassageKind::Verbatim));
+        assert!(AlignerBuilder::new().join_gap(257).build().is_err());
     }
 
     #[test]
