@@ -1,4 +1,5 @@
-//! Corpus input: directories of text files, JSON Lines (optionally gzipped) and standard input.
+//! Corpus input: directories of text files, JSON Lines and CSV (optionally gzipped), and
+//! standard input.
 //!
 //! 1. A **directory** is walked recursively (in sorted order, so ids come out the same on every
 //!    machine) for `.txt` and `.md` files; a document's id is its path relative to the directory,
@@ -10,6 +11,10 @@
 //!    names with [`ReadOptions::id_field`] and [`ReadOptions::text_field`]), and
 //!    optionally `outlet`, `date` (ISO 8601), `url` and `title`, which are carried through to
 //!    the output. Blank lines are ignored.
+//! 4. **CSV** and **TSV** (`.csv`, `.tsv`, gzipped `.csv.gz`, `.tsv.gz`; parsed by the `csv`
+//!    crate, fields quoted as RFC 4180 says): a header row names the columns, the same as the
+//!    JSON fields, and each further row is a document. A row with another number of fields
+//!    than the header is malformed, like a bad JSON line.
 //!
 //! Bad input never panics. Invalid UTF-8 is decoded lossily and counted; empty documents, binary
 //! files ([`text_of`]: a NUL byte, or mostly not text) and documents over the size limit are
@@ -353,6 +358,20 @@ pub enum Location {
         /// Length of the line in bytes.
         len: u32,
     },
+    /// One record of a plain CSV or TSV file: `inputs[input]`, bytes `offset..offset + len`,
+    /// its text in field `column` (counted from 0), fields separated by `delimiter`.
+    CsvRecord {
+        /// Index of the file among the inputs.
+        input: u32,
+        /// Byte offset of the record in the file.
+        offset: u64,
+        /// Length of the record in bytes.
+        len: u32,
+        /// The text's field.
+        column: u16,
+        /// `,` or a tab.
+        delimiter: u8,
+    },
     /// A whole text file.
     File(PathBuf),
     /// A stream that cannot be read twice: standard input, a named pipe or a gzip file.
@@ -428,6 +447,13 @@ pub fn read_text(
             })?;
             Ok(Some(decode(bytes).0))
         }
+        Location::CsvRecord {
+            input,
+            offset,
+            len,
+            column,
+            delimiter,
+        } => read_csv_text(&inputs[*input as usize], *offset, *len, *column, *delimiter),
         Location::JsonLine { input, offset, len } => {
             let path = &inputs[*input as usize];
             let read_err = |source| Error::Read {
@@ -453,6 +479,42 @@ pub fn read_text(
                 )
             })
         }
+    }
+}
+
+/// The text of the CSV record at `offset..offset + len` of `path`, field `column`: what
+/// [`read_text`] reads again.
+fn read_csv_text(
+    path: &Path,
+    offset: u64,
+    len: u32,
+    column: u16,
+    delimiter: u8,
+) -> Result<Option<String>> {
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(read_err)?;
+    let mut bytes = vec![0; len as usize];
+    read_exact_at(&file, &mut bytes, offset).map_err(read_err)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(&bytes[..]);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) if record.len() > column as usize => {
+            Ok(Some(decode(record[column as usize].to_vec()).0))
+        }
+        _ => Err(Error::io(
+            format!(
+                "{} at byte {offset}: the record changed since it was first read",
+                path.display()
+            ),
+            std::io::Error::from(std::io::ErrorKind::InvalidData),
+        )),
     }
 }
 
@@ -501,6 +563,161 @@ fn has_word(text: &str) -> bool {
     any
 }
 
+/// The field delimiter of a CSV (`,`) or TSV (tab) input, optionally gzipped; `None` for
+/// anything else.
+fn csv_delimiter(path: &Path) -> Option<u8> {
+    let name = path.to_string_lossy();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    if name.ends_with(".csv") {
+        Some(b',')
+    } else if name.ends_with(".tsv") {
+        Some(b'\t')
+    } else {
+        None
+    }
+}
+
+/// One row of a CSV batch: the line it starts on, its bytes' place in the file, its fields.
+struct CsvRow {
+    line: u64,
+    offset: u64,
+    len: u32,
+    row: csv::ByteRecord,
+}
+
+/// A reader that notes the offset of every line break that passes through it.
+struct LineBreaks<R> {
+    inner: R,
+    at: u64,
+    breaks: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<u64>>>,
+}
+
+impl<R: Read> Read for LineBreaks<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let at = self.at;
+        self.breaks
+            .borrow_mut()
+            .extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| at + i as u64));
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+/// Where a CSV file's header puts the fields of a [`Record`].
+struct Columns {
+    count: usize,
+    id: usize,
+    text: usize,
+    outlet: Option<usize>,
+    date: Option<usize>,
+    url: Option<usize>,
+    title: Option<usize>,
+}
+
+impl Columns {
+    /// Finds the columns in `header` (a UTF-8 byte order mark before the first name is
+    /// ignored). The id and text columns must be there, once each.
+    fn of(header: &csv::ByteRecord, fields: Fields<'_>) -> std::result::Result<Columns, String> {
+        let names: Vec<String> = header
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let n = String::from_utf8_lossy(n);
+                let n = if i == 0 {
+                    n.trim_start_matches('\u{FEFF}')
+                } else {
+                    &n
+                };
+                n.trim().to_owned()
+            })
+            .collect();
+        let find = |name: &str| names.iter().position(|n| n == name);
+        let required = |name: &str| -> std::result::Result<usize, String> {
+            match names.iter().filter(|n| *n == name).count() {
+                1 => Ok(find(name).expect("counted")),
+                0 => {
+                    let shown: Vec<String> =
+                        names.iter().take(12).map(|n| format!("`{n}`")).collect();
+                    Err(format!(
+                        "no `{name}` column (the header's columns: {}{}; --id-field and \
+                         --text-field choose others)",
+                        shown.join(", "),
+                        if names.len() > shown.len() {
+                            ", …"
+                        } else {
+                            ""
+                        }
+                    ))
+                }
+                _ => Err(format!("the header has more than one `{name}` column")),
+            }
+        };
+        Ok(Columns {
+            count: names.len(),
+            id: required(fields.id)?,
+            text: required(fields.text)?,
+            outlet: find("outlet"),
+            date: find("date"),
+            url: find("url"),
+            title: find("title"),
+        })
+    }
+}
+
+/// Parses one CSV row (`origin` is `file:line`, for messages).
+fn parse_csv_row(
+    row: &csv::ByteRecord,
+    columns: &Columns,
+    max_bytes: usize,
+    origin: &str,
+) -> Parsed {
+    if row.len() != columns.count {
+        return Parsed::Bad(format!(
+            "malformed CSV record: {} fields where the header has {}",
+            row.len(),
+            columns.count
+        ));
+    }
+    if row[columns.text].len() > max_bytes {
+        return Parsed::Skipped(
+            WarnKind::TooLarge,
+            format!("{origin}: text larger than {max_bytes} bytes, skipped"),
+        );
+    }
+    if row[columns.text].contains(&0) {
+        return Parsed::Bad("NUL byte in record".to_owned());
+    }
+    let mut lossy = false;
+    let mut field = |i: usize| {
+        let (s, l) = decode(row[i].to_vec());
+        lossy |= l;
+        s
+    };
+    let mut optional = |i: Option<usize>| i.map(&mut field).filter(|s| !s.is_empty());
+    let rec = Record {
+        id: RecordId::Text(String::new()),
+        text: String::new(),
+        outlet: optional(columns.outlet),
+        date: optional(columns.date),
+        url: optional(columns.url),
+        title: optional(columns.title),
+    };
+    let rec = Record {
+        id: RecordId::Text(field(columns.id)),
+        text: field(columns.text),
+        ..rec
+    };
+    let mut notes = Vec::new();
+    if lossy {
+        notes.push((
+            WarnKind::InvalidUtf8,
+            format!("{origin}: invalid UTF-8, decoded lossily"),
+        ));
+    }
+    record_document(rec, notes, max_bytes, origin)
+}
+
 fn is_jsonl(path: &Path) -> bool {
     let name = path.to_string_lossy();
     name == "-"
@@ -525,7 +742,8 @@ enum Parsed {
     Doc(Document, Vec<(WarnKind, String)>),
     /// Skipped, with the warning that says why.
     Skipped(WarnKind, String),
-    /// A malformed JSON line: an error, or a counted warning with `--skip-bad-lines`.
+    /// A malformed JSON line or CSV record: an error, or a counted warning with
+    /// `--skip-bad-lines`.
     Bad(String),
 }
 
@@ -604,10 +822,20 @@ fn parse_line(line: &[u8], fields: Fields<'_>, max_bytes: usize, origin: &str) -
             format!("{origin}: invalid UTF-8, decoded lossily"),
         ));
     }
-    let rec = match parsed {
-        Ok(r) => r,
-        Err(e) => return Parsed::Bad(format!("malformed JSON line: {e}{}", fields_hint(line, &e))),
-    };
+    match parsed {
+        Ok(rec) => record_document(rec, notes, max_bytes, origin),
+        Err(e) => Parsed::Bad(format!("malformed JSON line: {e}{}", fields_hint(line, &e))),
+    }
+}
+
+/// A record read from a JSON line or a CSV row made into a document: too large a text is
+/// skipped, an integer id written out, a date that is not ISO 8601 dropped with a warning.
+fn record_document(
+    rec: Record,
+    mut notes: Vec<(WarnKind, String)>,
+    max_bytes: usize,
+    origin: &str,
+) -> Parsed {
     if rec.text.len() > max_bytes {
         return Parsed::Skipped(
             WarnKind::TooLarge,
@@ -798,6 +1026,9 @@ impl Reader<'_> {
         if is_jsonl(input) {
             return self.read_jsonl(k, input, map, sink);
         }
+        if let Some(delimiter) = csv_delimiter(input) {
+            return self.read_csv(k, input, delimiter, map, sink);
+        }
         let meta = std::fs::metadata(input).map_err(|source| Error::Read {
             path: input.to_path_buf(),
             source,
@@ -972,19 +1203,6 @@ impl Reader<'_> {
         };
         pipeline(next, parse, |(refs, parsed)| {
             for (r, (p, t)) in refs.iter().zip(parsed) {
-                if let Parsed::Bad(message) = p {
-                    if !self.options.skip_bad_lines {
-                        return Err(Error::BadLine {
-                            path: path.to_path_buf(),
-                            line: r.line_no,
-                            message,
-                        });
-                    }
-                    self.warnings.bad_lines += 1;
-                    self.warnings
-                        .note(format!("{name}:{}: {message}, skipped", r.line_no));
-                    continue;
-                }
                 let location = if seekable {
                     Location::JsonLine {
                         input: k,
@@ -994,10 +1212,188 @@ impl Reader<'_> {
                 } else {
                     Location::Stream
                 };
-                self.accept(p, location, Some((k, r.line_no)), t, sink)?;
+                self.accept_line(k, path, r.line_no, p, location, t, sink)?;
             }
             Ok(())
         })
+    }
+
+    /// Reads a CSV (or, with a tab `delimiter`, TSV) file, optionally gzipped: a header row
+    /// names the columns, and each further row is a document, its id and text in the columns
+    /// [`ReadOptions::id_field`] and [`ReadOptions::text_field`] name (`outlet`, `date`, `url`
+    /// and `title` are carried through when there are such columns). Fields are quoted as
+    /// RFC 4180 says, so a text can hold the delimiter, quotes and line breaks.
+    fn read_csv<T, M, S>(
+        &mut self,
+        k: u32,
+        path: &Path,
+        delimiter: u8,
+        map: &M,
+        sink: &mut S,
+    ) -> Result<()>
+    where
+        T: Send,
+        M: Fn(&Document) -> T + Sync,
+        S: FnMut(Document, Location, T) -> Result<()> + Send,
+    {
+        let name = path.display().to_string();
+        let read_err = |source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let gzipped = name.ends_with(".gz");
+        let seekable = !gzipped && std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        let raw: Box<dyn Read> = Box::new(File::open(path).map_err(read_err)?);
+        let raw: Box<dyn Read> = if gzipped {
+            Box::new(flate2::read::MultiGzDecoder::new(raw))
+        } else {
+            raw
+        };
+        // The csv crate's line numbers skip blank lines and count `\r\n` oddly, so the lines
+        // of a record are counted from where the line breaks are.
+        let breaks = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::new()));
+        let raw = LineBreaks {
+            inner: raw,
+            at: 0,
+            breaks: std::rc::Rc::clone(&breaks),
+        };
+        let mut lines_before = 0u64;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(1 << 20)
+            .from_reader(raw);
+        let csv_err = |e: csv::Error| match e.into_kind() {
+            csv::ErrorKind::Io(source) => read_err(source),
+            other => read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{other:?}"),
+            )),
+        };
+        let mut header = csv::ByteRecord::new();
+        if !reader.read_byte_record(&mut header).map_err(csv_err)? {
+            return Ok(());
+        }
+        let bad_header = |message: String| Error::BadLine {
+            path: path.to_path_buf(),
+            line: 1,
+            message,
+        };
+        let columns = Columns::of(&header, self.options.fields()?).map_err(bad_header)?;
+        let column = u16::try_from(columns.text)
+            .map_err(|_| bad_header("the text column is past the 65,536th".to_owned()))?;
+        let next = || -> Result<Option<Vec<CsvRow>>> {
+            let mut batch = Vec::new();
+            let mut bytes = 0usize;
+            loop {
+                let mut row = csv::ByteRecord::new();
+                if !reader.read_byte_record(&mut row).map_err(csv_err)? {
+                    return Ok((!batch.is_empty()).then_some(batch));
+                }
+                let start = row.position().expect("a read record has a position").byte();
+                let end = reader.position().byte();
+                // The line the record starts on: its last line, less the line breaks inside its
+                // fields. Line n ends with the n-th line break.
+                let mut ended = false;
+                {
+                    let mut breaks = breaks.borrow_mut();
+                    while let Some(&b) = breaks.front().filter(|&&b| b < end) {
+                        breaks.pop_front();
+                        lines_before += 1;
+                        ended = b + 1 == end;
+                    }
+                }
+                let inside: u64 = row
+                    .iter()
+                    .map(|f| memchr::memchr_iter(b'\n', f).count() as u64)
+                    .sum();
+                let line = (lines_before + u64::from(!ended))
+                    .saturating_sub(inside)
+                    .max(1);
+                // A line of its own with nothing on it is no record.
+                if row.len() == 1 && row[0].iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let len = end - start;
+                bytes += len as usize;
+                batch.push(CsvRow {
+                    line,
+                    offset: start,
+                    len: len.min(u32::MAX as u64) as u32,
+                    row,
+                });
+                if bytes >= BATCH_BYTES {
+                    return Ok(Some(batch));
+                }
+            }
+        };
+        let max = self.options.max_document_bytes;
+        let parse = |batch: Vec<CsvRow>| {
+            let parsed: Vec<(Parsed, Option<T>)> = batch
+                .par_iter()
+                .map(|r| {
+                    let origin = format!("{name}:{}", r.line);
+                    let p = parse_csv_row(&r.row, &columns, max, &origin);
+                    let t = match &p {
+                        Parsed::Doc(d, _) if has_word(&d.text) => Some(map(d)),
+                        _ => None,
+                    };
+                    (p, t)
+                })
+                .collect();
+            (batch, parsed)
+        };
+        pipeline(next, parse, |(batch, parsed)| {
+            for (r, (p, t)) in batch.iter().zip(parsed) {
+                let location = if seekable {
+                    Location::CsvRecord {
+                        input: k,
+                        offset: r.offset,
+                        len: r.len,
+                        column,
+                        delimiter,
+                    }
+                } else {
+                    Location::Stream
+                };
+                self.accept_line(k, path, r.line, p, location, t, sink)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Accepts the outcome of one line (a JSON line, a CSV record) of input `k`: a malformed
+    /// one is an error naming `path:line`, or a counted warning with `--skip-bad-lines`.
+    #[allow(clippy::too_many_arguments)]
+    fn accept_line<T, S>(
+        &mut self,
+        k: u32,
+        path: &Path,
+        line: u64,
+        parsed: Parsed,
+        location: Location,
+        mapped: Option<T>,
+        sink: &mut S,
+    ) -> Result<()>
+    where
+        S: FnMut(Document, Location, T) -> Result<()>,
+    {
+        if let Parsed::Bad(message) = parsed {
+            if !self.options.skip_bad_lines {
+                return Err(Error::BadLine {
+                    path: path.to_path_buf(),
+                    line,
+                    message,
+                });
+            }
+            self.warnings.bad_lines += 1;
+            let name = &self.names[k as usize];
+            self.warnings
+                .note(format!("{name}:{line}: {message}, skipped"));
+            return Ok(());
+        }
+        self.accept(parsed, location, Some((k, line)), mapped, sink)
     }
 
     fn count(&mut self, kind: WarnKind, message: String) {
@@ -1189,6 +1585,82 @@ mod tests {
         options.id_field("body");
         let msg = read_all(&[p], &options).unwrap_err().to_string();
         assert!(msg.contains("two different names"), "{msg}");
+    }
+
+    #[test]
+    fn csv_and_tsv_with_a_header_row() {
+        let dir = tempfile::tempdir().unwrap();
+        // A byte order mark, a quoted text holding the delimiter, quotes and a line break, a
+        // blank line, metadata columns in any order and one more that is not read.
+        let csv = "\u{FEFF}title,id,text,date,extra\n\
+                   T,a,\"Said: \"\"no, never\"\"\nand more.\",2018-03-10,x\n\
+                   \n\
+                   ,7,second text,,y\n";
+        let p = write(dir.path(), "c.csv", csv.as_bytes());
+        let tsv = write(
+            dir.path(),
+            "c.tsv",
+            b"id\ttext\nt1\ttab separated, with a comma\n",
+        );
+        let (docs, w) = read_all(&[p.clone(), tsv.clone()], &ReadOptions::new()).unwrap();
+        assert_eq!(w.total(), 0);
+        let got: Vec<(&str, &str)> = docs
+            .iter()
+            .map(|d| (d.id.as_str(), d.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "Said: \"no, never\"\nand more."),
+                ("7", "second text"),
+                ("t1", "tab separated, with a comma")
+            ]
+        );
+        assert_eq!(docs[0].meta.title.as_deref(), Some("T"));
+        assert_eq!(docs[0].meta.date.as_deref(), Some("2018-03-10"));
+        assert_eq!(
+            (docs[1].meta.title.as_deref(), docs[1].origin.as_str()),
+            (None, &*format!("{}:5", p.display()))
+        );
+
+        // Each text is read again from its place, as a scan does for a candidate pair.
+        let mut texts = Vec::new();
+        read_inputs_with(
+            &[p.clone(), tsv],
+            &ReadOptions::new(),
+            |_| (),
+            |_, location, ()| {
+                texts.push(location);
+                Ok(())
+            },
+        )
+        .unwrap();
+        let inputs = [p.clone(), dir.path().join("c.tsv")];
+        let again: Vec<String> = texts
+            .iter()
+            .map(|l| read_text(&inputs, &ReadOptions::new(), l).unwrap().unwrap())
+            .collect();
+        assert_eq!(
+            again,
+            docs.iter().map(|d| d.text.clone()).collect::<Vec<_>>()
+        );
+
+        // A row with another number of fields is malformed, named by its line; a header without
+        // the text column says which columns it has.
+        let ragged = write(dir.path(), "r.csv", b"id,text\n1,one\n2,two,three\n");
+        let msg = read_all(std::slice::from_ref(&ragged), &ReadOptions::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("r.csv:3") && msg.contains("3 fields where the header has 2"),
+            "{msg}"
+        );
+        let (docs, w) = read_all(&[ragged], ReadOptions::new().skip_bad_lines(true)).unwrap();
+        assert_eq!((docs.len(), w.bad_lines), (1, 1));
+        let msg = read_all(&[p], ReadOptions::new().text_field("body"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("c.csv:1: no `body` column (the header's columns: `title`, `id`, `text`, `date`, `extra`"), "{msg}");
     }
 
     #[test]

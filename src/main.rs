@@ -104,7 +104,8 @@ enum Color {
 #[derive(clap::Args, Debug)]
 struct ScanArgs {
     /// Directories (walked for .txt and .md), text files, JSON Lines files (.jsonl, .ndjson,
-    /// .jsonl.gz, .ndjson.gz), or - for JSON Lines on standard input.
+    /// .jsonl.gz, .ndjson.gz), CSV or TSV files with a header row (.csv, .tsv, .csv.gz,
+    /// .tsv.gz), or - for JSON Lines on standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -168,10 +169,10 @@ struct ScanArgs {
     /// Turn malformed JSON lines into counted warnings instead of errors.
     #[arg(long)]
     skip_bad_lines: bool,
-    /// The JSON Lines field that holds each document's id (a string or an integer).
+    /// The JSON Lines field (or CSV column) that holds each document's id.
     #[arg(long, default_value = "id", value_name = "NAME")]
     id_field: String,
-    /// The JSON Lines field that holds each document's text.
+    /// The JSON Lines field (or CSV column) that holds each document's text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     text_field: String,
     /// Worker threads (default: one per core).

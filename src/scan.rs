@@ -372,6 +372,7 @@ impl Scanner {
                 progress.documents(1);
                 progress.advance(match &text {
                     TextRef::Input(Location::JsonLine { len, .. }) => *len as u64 + 1,
+                    TextRef::Input(Location::CsvRecord { len, .. }) => *len as u64,
                     _ => doc.text.len() as u64,
                 });
                 let info = DocumentInfo {

@@ -122,6 +122,49 @@ fn jsonl_from_stdin() {
 }
 
 #[test]
+fn csv_archive_scans_like_json_lines() {
+    // A generated archive written as JSON Lines and as CSV (texts with commas, quotes and
+    // paragraph breaks, so every field is quoted), plain and gzipped: the same report.
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("a.jsonl");
+    reprint()
+        .args(["synth", "--articles", "150", "-o"])
+        .arg(&jsonl)
+        .assert()
+        .success();
+    let mut w = csv::Writer::from_path(dir.path().join("a.csv")).unwrap();
+    w.write_record(["id", "outlet", "date", "title", "text"])
+        .unwrap();
+    for line in std::fs::read_to_string(&jsonl).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let field = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+        w.write_record([
+            field("id"),
+            field("outlet"),
+            field("date"),
+            field("title"),
+            field("text"),
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let csv_bytes = std::fs::read(dir.path().join("a.csv")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &csv_bytes).unwrap();
+    write(dir.path(), "a.csv.gz", &gz.finish().unwrap());
+    let report = |name: &str| {
+        let mut v = crate::util::scan_json(&[dir.path().join(name).to_str().unwrap()]);
+        v.as_object_mut().unwrap().remove("stats");
+        v
+    };
+    let want = report("a.jsonl");
+    assert!(!want["pairs"].as_array().unwrap().is_empty());
+    assert_eq!(report("a.csv"), want);
+    assert_eq!(report("a.csv.gz"), want);
+}
+
+#[test]
 fn no_passages_reports_near_duplicates_only() {
     let v = crate::util::scan_json(&["--no-passages", fixtures().join("seeds").to_str().unwrap()]);
     assert!(v["pairs"].as_array().unwrap().is_empty());
