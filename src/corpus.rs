@@ -636,20 +636,10 @@ impl Columns {
         let required = |name: &str| -> std::result::Result<usize, String> {
             match names.iter().filter(|n| *n == name).count() {
                 1 => Ok(find(name).expect("counted")),
-                0 => {
-                    let shown: Vec<String> =
-                        names.iter().take(12).map(|n| format!("`{n}`")).collect();
-                    Err(format!(
-                        "no `{name}` column (the header's columns: {}{}; --id-field and \
-                         --text-field choose others)",
-                        shown.join(", "),
-                        if names.len() > shown.len() {
-                            ", …"
-                        } else {
-                            ""
-                        }
-                    ))
-                }
+                0 => Err(format!(
+                    "no `{name}` column{}",
+                    names_hint("the header's columns", names.iter().map(String::as_str))
+                )),
                 _ => Err(format!("the header has more than one `{name}` column")),
             }
         };
@@ -694,19 +684,15 @@ fn parse_csv_row(
         lossy |= l;
         s
     };
+    let (id, text) = (field(columns.id), field(columns.text));
     let mut optional = |i: Option<usize>| i.map(&mut field).filter(|s| !s.is_empty());
     let rec = Record {
-        id: RecordId::Text(String::new()),
-        text: String::new(),
+        id: RecordId::Text(id),
+        text,
         outlet: optional(columns.outlet),
         date: optional(columns.date),
         url: optional(columns.url),
         title: optional(columns.title),
-    };
-    let rec = Record {
-        id: RecordId::Text(field(columns.id)),
-        text: field(columns.text),
-        ..rec
     };
     let mut notes = Vec::new();
     if lossy {
@@ -878,11 +864,18 @@ fn fields_hint(line: &[u8], e: &serde_json::Error) -> String {
     let Ok(map) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) else {
         return String::new();
     };
-    let names: Vec<String> = map.keys().take(12).map(|k| format!("`{k}`")).collect();
+    names_hint("the line's fields", map.keys().map(String::as_str))
+}
+
+/// ` (WHAT: `a`, `b`, …; --id-field and --text-field choose others)`: the names a record or a
+/// header has, the first twelve, for a message about a missing field.
+fn names_hint<'a>(what: &str, names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let total = names.len();
+    let shown: Vec<String> = names.take(12).map(|n| format!("`{n}`")).collect();
     format!(
-        " (the line's fields: {}{}; --id-field and --text-field choose others)",
-        names.join(", "),
-        if map.len() > names.len() { ", …" } else { "" }
+        " ({what}: {}{}; --id-field and --text-field choose others)",
+        shown.join(", "),
+        if total > shown.len() { ", …" } else { "" }
     )
 }
 
