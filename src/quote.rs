@@ -344,13 +344,51 @@ pub fn speaker(text: &str, start: usize, open: usize) -> Option<String> {
     before_attribution(&text[from..open])
 }
 
-/// Words of `s` with the punctuation around them trimmed.
 /// The words of `s`, without the punctuation around them (a lone dash or mark is no word).
 fn words(s: &str) -> Vec<&str> {
-    s.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
-        .filter(|w| !w.is_empty())
-        .collect()
+    phrased_words(s).into_iter().map(|(w, _)| w).collect()
+}
+
+/// [`words`], each with whether a comma (or another mark that ends a phrase: `;`, `:`, a dash)
+/// follows it. A name does not run across one: in "Speaking at the Kremlin, Putin said", the
+/// speaker is Putin, not "Kremlin Putin".
+fn phrased_words(s: &str) -> Vec<(&str, bool)> {
+    let mut out: Vec<(&str, bool)> = Vec::new();
+    for raw in s.split_whitespace() {
+        let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-');
+        if w.is_empty() {
+            // A lone dash or mark ends the phrase before it.
+            if let Some(last) = out.last_mut() {
+                last.1 |= raw.chars().any(ends_phrase);
+            }
+            continue;
+        }
+        let after = &raw[raw.find(w).map_or(raw.len(), |i| i + w.len())..];
+        out.push((w, after.chars().any(ends_phrase)));
+    }
+    out
+}
+
+fn ends_phrase(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | ':' | '\u{2013}' | '\u{2014}' | '\u{3001}' | '\u{FF0C}'
+    )
+}
+
+/// Up to four name words of `w` from its start, not across a phrase break.
+fn name_from<'a>(w: &[(&'a str, bool)]) -> Vec<&'a str> {
+    let mut name = Vec::new();
+    for &(x, brk) in w.iter().take(4) {
+        if !is_name_word(x) {
+            break;
+        }
+        name.push(x);
+        if brk {
+            break;
+        }
+    }
+    name
 }
 
 fn is_name_word(w: &str) -> bool {
@@ -365,13 +403,13 @@ fn is_verb(w: &str) -> bool {
 fn after_attribution(s: &str) -> Option<String> {
     // Only the clause that follows the quote, up to the end of its sentence.
     let clause = s.split(['.', ';', '!', '?']).next().unwrap_or("");
-    let w = words(clause);
+    let w = phrased_words(clause);
     // `a déclaré Emmanuel Macron`, `ha detto Meloni`: the verb after its auxiliary.
     let w = match w.as_slice() {
-        [aux, verb, ..] if AUXILIARIES.contains(aux) && is_verb(verb) => w[1..].to_vec(),
+        [(aux, _), (verb, _), ..] if AUXILIARIES.contains(aux) && is_verb(verb) => w[1..].to_vec(),
         _ => w,
     };
-    let first = *w.first()?;
+    let first = w.first()?.0;
     if PREPOSITIONS.contains(&first.to_lowercase().as_str()) {
         // The phrase up to its first comma must be the preposition and a name, nothing more.
         let phrase = clause.split(',').map(words).find(|p| !p.is_empty())?;
@@ -380,21 +418,13 @@ fn after_attribution(s: &str) -> Option<String> {
         return whole.then(|| name.join(" "));
     }
     if is_verb(first) {
-        let name: Vec<&str> = w[1..]
-            .iter()
-            .take_while(|x| is_name_word(x))
-            .take(4)
-            .copied()
-            .collect();
+        let name = name_from(&w[1..]);
         return (!name.is_empty()).then(|| name.join(" "));
     }
-    let name: Vec<&str> = w
-        .iter()
-        .take_while(|x| is_name_word(x))
-        .take(4)
-        .copied()
-        .collect();
-    if !name.is_empty() && w.get(name.len()).is_some_and(|v| is_verb(v)) {
+    let name = name_from(&w);
+    let verb_follows = w.get(name.len()).is_some_and(|v| is_verb(v.0));
+    let broken = name.len().checked_sub(1).is_some_and(|k| w[k].1);
+    if !name.is_empty() && verb_follows && !broken {
         return Some(name.join(" "));
     }
     None
@@ -408,19 +438,20 @@ fn before_attribution(s: &str) -> Option<String> {
         .rsplit(['.', ';', '!', '?', '"', '\u{201D}'])
         .next()
         .unwrap_or("");
-    let w = words(clause);
+    let w = phrased_words(clause);
     // The last verb with a name before it: `So Putin said:` is Putin's, not the word `So`'s.
     (0..w.len())
         .rev()
-        .filter(|&v| is_verb(w[v]))
+        .filter(|&v| is_verb(w[v].0))
         .find_map(|verb| {
-            let mut name: Vec<&str> = w[..verb]
-                .iter()
-                .rev()
-                .take_while(|x| is_name_word(x))
-                .take(4)
-                .copied()
-                .collect();
+            // Backwards from the verb, up to a phrase break before the name.
+            let mut name: Vec<&str> = Vec::new();
+            for &(x, brk) in w[..verb].iter().rev().take(4) {
+                if !is_name_word(x) || (brk && !name.is_empty()) {
+                    break;
+                }
+                name.push(x);
+            }
             name.reverse();
             (!name.is_empty()).then(|| name.join(" "))
         })
@@ -492,6 +523,20 @@ mod tests {
     fn attribution_before_the_quote() {
         let t = "Putin told NBC: “We will be prepared to look at them.”";
         assert_eq!(quoted(t, "We will"), (true, Some("Putin".into())));
+    }
+
+    #[test]
+    fn a_name_does_not_run_across_a_comma() {
+        let t = "Speaking at the Kremlin, Putin said: \"We will look at them.\"";
+        assert_eq!(quoted(t, "We will"), (true, Some("Putin".into())));
+        let t = "Выступая в Кремле, Путин заявил: «Россия никогда не выдаёт своих граждан».";
+        assert_eq!(quoted(t, "Россия"), (true, Some("Путин".into())));
+        // After the quote: the name ends at its comma, and a name split from its verb by one
+        // is nobody's.
+        let t = "\"We will look at them,\" said Vladimir Frolov, Moscow analyst.";
+        assert_eq!(quoted(t, "We will"), (true, Some("Vladimir Frolov".into())));
+        let t = "\"We will look at them,\" Moscow, Putin said.";
+        assert_eq!(quoted(t, "We will"), (true, None));
     }
 
     #[test]
