@@ -11,9 +11,12 @@
 //!    that implements the same UAX #29 rules restricted to ASCII (a property test checks that it
 //!    agrees with `unicode-segmentation` on arbitrary ASCII).
 //! 3. **Normalisation** of each word: Unicode NFKC, then full case folding (`caseless`), then
-//!    curly and straight quotes are unified (`’` → `'`, `“` → `"`), every dash becomes `-`, and
-//!    invisible format characters (soft hyphens, zero-width joiners, bidirectional marks) go.
-//!    An ASCII word is only lower-cased, which is what those steps do to it.
+//!    curly and straight quotes are unified (`’` → `'`, `“` → `"`), every dash becomes `-`,
+//!    invisible format characters (soft hyphens, zero-width joiners, bidirectional marks) go,
+//!    and so do the optional accents: those of Latin and Greek letters, and Russian `ё` and
+//!    stress marks (`fold_accents` says which, and why). Outlets and feeds differ in exactly
+//!    these: "Sao Paulo" for "São Paulo", "выдает" for "выдаёт". An ASCII word is only
+//!    lower-cased, which is what those steps do to it.
 //! 4. **Hashing.** A token's hash is `xxh3_64` of its normalised UTF-8 bytes: stable across runs,
 //!    platforms and thread counts.
 
@@ -234,8 +237,9 @@ pub(crate) fn ceil_boundary(s: &str, i: usize) -> usize {
     i
 }
 
-/// Normalises one word: NFKC, full case folding, unified quotes and dashes, and invisible
-/// format characters (soft hyphens, zero-width joiners, bidirectional marks) dropped.
+/// Normalises one word: NFKC, full case folding, unified quotes and dashes, invisible format
+/// characters (soft hyphens, zero-width joiners, bidirectional marks) dropped, and optional
+/// accents folded ([`fold_accents`]).
 pub fn normalize_word(word: &str) -> Cow<'_, str> {
     if word.is_ascii() {
         if word.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -248,13 +252,77 @@ pub fn normalize_word(word: &str) -> Cow<'_, str> {
         _ => Cow::Owned(word.nfkc().collect()),
     };
     let folded = caseless::default_case_fold_str(&nfkc);
-    Cow::Owned(
-        folded
-            .chars()
-            .filter(|&c| !is_invisible(c))
-            .map(unify_char)
-            .collect(),
-    )
+    let mut out = String::with_capacity(folded.len());
+    let mut base = None;
+    for c in folded.chars().filter(|&c| !is_invisible(c)).map(unify_char) {
+        fold_accents(c, &mut base, &mut out);
+    }
+    Cow::Owned(out)
+}
+
+/// Appends `c` to `out` without the accents that writers and news feeds keep or drop at will;
+/// `base` is the script of the last letter appended, which decides what a lone combining mark
+/// after it is.
+///
+/// * A Latin or Greek letter loses every combining diacritic (U+0300–U+036F) of its canonical
+///   decomposition: "São Paulo" and "Sao Paulo", "Zürich" and "Zurich", "Ελλάδα" and
+///   "ΕΛΛΑΔΑ" (whose capitals carry no tonos) are the same words. Letters without a
+///   decomposition stay as they are (`ø`, `ł`, `ı`; `ß` is `ss` already, by case folding).
+/// * Cyrillic keeps its letters that are written with a mark (`й`, `ї`, `ў` are letters of
+///   their own), but `ё` is `е`, as most Russian text writes it, and stress marks go.
+/// * Other scripts are untouched: their combining marks are vowels and signs (Devanagari,
+///   Thai), not optional accents.
+fn fold_accents(c: char, base: &mut Option<Script>, out: &mut String) {
+    const COMBINING: std::ops::RangeInclusive<char> = '\u{0300}'..='\u{036F}';
+    if COMBINING.contains(&c) {
+        // A mark NFKC could not compose with the letter before it.
+        let drop = match base {
+            Some(Script::LatinGreek) => true,
+            Some(Script::Cyrillic) => matches!(c, '\u{0300}' | '\u{0301}'),
+            None => false,
+        };
+        if !drop {
+            out.push(c);
+        }
+        return;
+    }
+    *base = script(c);
+    match *base {
+        Some(Script::LatinGreek) if !c.is_ascii() => {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !COMBINING.contains(&d) {
+                    out.push(d);
+                }
+            })
+        }
+        Some(Script::Cyrillic) => out.push(match c {
+            '\u{0450}' | '\u{0451}' => '\u{0435}', // ѐ ё → е
+            '\u{045D}' => '\u{0438}',              // ѝ → и
+            _ => c,
+        }),
+        _ => out.push(c),
+    }
+}
+
+/// The scripts whose accents [`fold_accents`] folds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Script {
+    LatinGreek,
+    Cyrillic,
+}
+
+/// The script of a letter, among those [`fold_accents`] treats; `None` for anything else.
+fn script(c: char) -> Option<Script> {
+    match c {
+        'a'..='z'
+        | 'A'..='Z'
+        | '\u{00C0}'..='\u{024F}'
+        | '\u{1E00}'..='\u{1EFF}'
+        | '\u{0370}'..='\u{03FF}'
+        | '\u{1F00}'..='\u{1FFF}' => Some(Script::LatinGreek),
+        '\u{0400}'..='\u{04FF}' => Some(Script::Cyrillic),
+        _ => None,
+    }
 }
 
 /// A word, in [`word_parts`]: the unit in which passage lengths (`--min-words`) are counted.
@@ -714,9 +782,27 @@ mod tests {
     #[test]
     fn unicode_scripts() {
         assert_eq!(words("Путин сказал"), ["путин", "сказал"]);
-        assert_eq!(words("Straße ÉTÉ"), ["strasse", "été"]);
+        assert_eq!(words("Straße ÉTÉ"), ["strasse", "ete"]);
         assert_eq!(words("ＡＢＣ"), ["abc"]);
         assert_eq!(words("北京大学").len(), 4);
+    }
+
+    #[test]
+    fn optional_accents_fold_and_letters_of_their_own_stay() {
+        assert_eq!(words("São Paulo, Zürich"), words("Sao Paulo, Zurich"));
+        assert_eq!(words("Ελλάδα ΕΛΛΆΔΑ"), ["ελλαδα", "ελλαδα"]);
+        assert_eq!(words("İstanbul Kraków"), ["istanbul", "krakow"]);
+        // Decomposed input: a lone combining accent goes with its letter's.
+        assert_eq!(words("Sa\u{0303}o"), ["sao"]);
+        // Russian: ё is е, and stress marks go; й, ї and ў are letters.
+        assert_eq!(words("Всё выдаёт"), words("Все выдает"));
+        assert_eq!(words("заме\u{0301}тно"), ["заметно"]);
+        assert_eq!(words("мой її ўсё"), ["мой", "її", "ўсе"]);
+        assert_ne!(words("мой"), words("мои"));
+        // Letters without a decomposition, and the marks of other scripts, stay.
+        assert_eq!(words("Ørsted łódź"), ["ørsted", "łodz"]);
+        assert_eq!(words("हिन्दी"), ["हिन्दी"]);
+        assert_eq!(words("ภาษาไทย").concat(), "ภาษาไทย");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Other languages: Cyrillic with inflection and ё/е, CJK and Thai without spaces, and German
+//! Other languages: Cyrillic with inflection and ё/е, accents a feed dropped, CJK and Thai without spaces, and German
 //! and Russian attributions.
 
 use crate::util::{reprint, write};
@@ -27,6 +27,40 @@ fn russian_reworded_quote() {
     assert!(p["a_text"].as_str().unwrap().starts_with("Россия никогда"));
     assert!(p["a_text"].as_str().unwrap().ends_with("Соединенные Штаты"));
     assert_eq!(p["inserted"], 1);
+}
+
+#[test]
+fn a_quote_that_differs_in_e_and_yo_is_found_and_attributed() {
+    // Every 4-gram of the quote holds a word spelled with ё on one side and е on the other, or
+    // a changed word: only a normalisation that folds ё finds it.
+    let v = diff_json(
+        "Выступая в Кремле, Путин заявил: «Россия никогда не выдаёт своих граждан иностранным государствам, так же как и Соединённые Штаты». Он добавил, что готов рассмотреть доказательства.",
+        "По словам президента, «Россия никогда не выдает своих граждан другим государствам, точно так же как Соединенные Штаты», сообщает агентство. Ранее МИД опроверг эти сведения.",
+    );
+    let p = &v["passages"][0];
+    assert_eq!(p["kind"], "reworded");
+    assert_eq!(p["quote"], true);
+    assert_eq!(p["speaker"], "Путин");
+    assert_eq!(p["substituted"], 1);
+    assert!(p["b_text"].as_str().unwrap().ends_with("Соединенные Штаты"));
+}
+
+#[test]
+fn accents_dropped_by_a_feed_are_the_same_words() {
+    let v = diff_json(
+        "Em nota, o governo informou que a reforma da previdência será votada até o fim do ano em São Paulo, segundo a assessoria.",
+        "Segundo a agencia, a reforma da previdencia sera votada ate o fim do ano em Sao Paulo, disse o ministro.",
+    );
+    let p = &v["passages"][0];
+    assert_eq!(p["kind"], "verbatim");
+    assert_eq!(
+        p["a_text"],
+        "a reforma da previdência será votada até o fim do ano em São Paulo"
+    );
+    assert_eq!(
+        p["b_text"],
+        "a reforma da previdencia sera votada ate o fim do ano em Sao Paulo"
+    );
 }
 
 #[test]
