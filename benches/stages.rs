@@ -40,21 +40,45 @@ fn tokenize_shingle(c: &mut Criterion) {
     g.finish();
 }
 
+/// The corpus with its letters mapped one to one onto another alphabet: the same words, in
+/// Cyrillic (with `ё`) or in Latin with accents, for the tokeniser's non-ASCII paths.
+fn transliterated(texts: &[String], alphabet: &str) -> Vec<String> {
+    let letters: Vec<char> = alphabet.chars().collect();
+    assert_eq!(letters.len(), 26);
+    let map = |c: char| match c {
+        'a'..='z' => letters[(c as u8 - b'a') as usize],
+        'A'..='Z' => letters[(c as u8 - b'A') as usize]
+            .to_uppercase()
+            .next()
+            .unwrap_or(c),
+        _ => c,
+    };
+    texts.iter().map(|t| t.chars().map(map).collect()).collect()
+}
+
 fn tokenize(c: &mut Criterion) {
-    let texts = corpus(500);
+    let english = corpus(500);
+    let cyrillic = transliterated(&english, "абцдёфгхийклмнопярстувшхыз");
+    let accented = transliterated(&english, "àbçdéfghíjklmñöpqrstüvwxýz");
     let mut g = c.benchmark_group("tokenize");
-    g.throughput(Throughput::Bytes(bytes(&texts)));
-    g.bench_function("words", |b| {
-        let mut tokens = Vec::new();
-        b.iter(|| {
-            let mut n = 0;
-            for t in &texts {
-                reprint::tokenize::tokenize(t, &mut tokens);
-                n += tokens.len();
-            }
-            n
-        })
-    });
+    for (name, texts) in [
+        ("words", &english),
+        ("words-cyrillic", &cyrillic),
+        ("words-accented", &accented),
+    ] {
+        g.throughput(Throughput::Bytes(bytes(texts)));
+        g.bench_function(name, |b| {
+            let mut tokens = Vec::new();
+            b.iter(|| {
+                let mut n = 0;
+                for t in texts {
+                    reprint::tokenize::tokenize(t, &mut tokens);
+                    n += tokens.len();
+                }
+                n
+            })
+        });
+    }
     g.finish();
 }
 
