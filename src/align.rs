@@ -47,7 +47,6 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::shingle::combine;
 use crate::tokenize::{normalize_word, word_parts, Stretch, WORD};
 use crate::Error;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Whether a passage was copied word for word. The default is `Reworded`, the claim that
 /// needs no proof.
@@ -533,14 +532,15 @@ impl AlignDoc {
         crate::tokenize::for_each_stretch(text, |s| match s {
             Stretch::Ascii(r) => b.ascii_stretch(lower, r.start, r.end),
             Stretch::Mixed(r) => {
-                for (s, word) in text[r.clone()].unicode_word_indices() {
-                    let (ws, we) = (r.start + s, r.start + s + word.len());
+                crate::tokenize::for_each_mixed_word(&text[r.clone()], |s, e| {
+                    let (ws, we) = (r.start + s, r.start + e);
+                    let word = &text[ws..we];
                     if word.is_ascii() {
                         b.word(lower, ws, we, None);
                     } else {
                         b.word(lower, ws, we, Some(&normalize_word(word)));
                     }
-                }
+                });
             }
         });
         norm.push_str(&b.tail);

@@ -73,10 +73,10 @@ pub fn for_each_word<F: FnMut(usize, usize, &str)>(text: &str, mut f: F) {
         if ascii {
             ascii_words(chunk, start, &mut buf, &mut f);
         } else {
-            for (s, word) in chunk.unicode_word_indices() {
-                let norm = normalize_word(word);
-                f(start + s, start + s + word.len(), &norm);
-            }
+            for_each_mixed_word(chunk, |s, e| {
+                let norm = normalize_word(&chunk[s..e]);
+                f(start + s, start + e, &norm);
+            });
         }
     }
 }
@@ -110,13 +110,14 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     for_each_stretch(text, |s| match s {
         Stretch::Ascii(r) => tokenize_ascii(&bytes[r.clone()], r.start, out),
         Stretch::Mixed(r) => {
-            for (s, word) in text[r.clone()].unicode_word_indices() {
+            let chunk = &text[r.clone()];
+            for_each_mixed_word(chunk, |s, e| {
                 out.push(Token {
                     start: r.start + s,
-                    end: r.start + s + word.len(),
-                    hash: xxh3_64(normalize_word(word).as_bytes()),
+                    end: r.start + e,
+                    hash: xxh3_64(normalize_word(&chunk[s..e]).as_bytes()),
                 });
-            }
+            });
         }
     });
 }
@@ -509,6 +510,55 @@ fn is_word_class(c: Class) -> bool {
     matches!(c, Class::Letter | Class::Digit | Class::Underscore)
 }
 
+/// Calls `f(start, end)` for the UAX #29 words of `chunk`, a white-space-free piece of text that
+/// holds non-ASCII characters, as `unicode-segmentation` finds them.
+///
+/// Most such chunks in European text are a word with a few letters beyond ASCII (Latin-1, Latin
+/// Extended-A, basic Cyrillic) and the punctuation around it (`«выдаёт»,`, `Zürich’s`). Those
+/// letters are all ALetter, the curly single quotes MidNumLet, and guillemets, curly double
+/// quotes, dashes and the no-break space break words, so the ASCII rules
+/// ([`for_each_ascii_word_scalar`]) segment such a chunk a character at a time, several times
+/// faster than the general segmenter. A chunk with any other character, or longer than
+/// [`QUICK_CHARS`] characters, goes to `unicode-segmentation`. A property test holds the two to
+/// the same words.
+pub(crate) fn for_each_mixed_word<F: FnMut(usize, usize)>(chunk: &str, mut f: F) {
+    let mut classes = [(0u32, Class::Other); QUICK_CHARS];
+    let mut n = 0;
+    for (i, c) in chunk.char_indices() {
+        match (n < QUICK_CHARS).then(|| quick_class(c)).flatten() {
+            Some(class) => {
+                classes[n] = (i as u32, class);
+                n += 1;
+            }
+            None => {
+                for (s, word) in chunk.unicode_word_indices() {
+                    f(s, s + word.len());
+                }
+                return;
+            }
+        }
+    }
+    let classes = &classes[..n];
+    let at = |k: usize| classes.get(k).map_or(chunk.len(), |c| c.0 as usize);
+    scan_classes(n, |k| classes[k].1, |s, e| f(at(s), at(e)));
+}
+
+/// The most characters a chunk can have for [`for_each_mixed_word`]'s quick path.
+const QUICK_CHARS: usize = 64;
+
+/// The word-break class of `c` when [`for_each_mixed_word`]'s quick path knows it.
+fn quick_class(c: char) -> Option<Class> {
+    Some(match c {
+        _ if c.is_ascii() => class(c as u8),
+        '\u{00D7}' | '\u{00F7}' => return None,
+        '\u{00C0}'..='\u{017F}' | '\u{0400}'..='\u{045F}' => Class::Letter,
+        '\u{2018}' | '\u{2019}' => Class::MidNumLet,
+        '\u{00A0}' | '\u{00AB}' | '\u{00BB}' | '\u{2013}' | '\u{2014}' | '\u{201C}'
+        | '\u{201D}' | '\u{201E}' => Class::Other,
+        _ => return None,
+    })
+}
+
 /// Scans ASCII bytes for UAX #29 words, calling `f(start, end)` for each one that holds a letter
 /// or digit (a run of underscores alone is not a word).
 ///
@@ -735,27 +785,38 @@ static FLAGS: [u8; 256] = {
 };
 
 /// [`for_each_ascii_word`] one byte at a time: the reference, and the faster way for a few bytes.
-fn for_each_ascii_word_scalar<F: FnMut(usize, usize)>(bytes: &[u8], mut f: F) {
-    let n = bytes.len();
+fn for_each_ascii_word_scalar<F: FnMut(usize, usize)>(bytes: &[u8], f: F) {
+    scan_classes(bytes.len(), |i| class(bytes[i]), f);
+}
+
+/// The ASCII word rules over `n` characters whose classes `class(i)` gives: `f(start, end)` in
+/// characters, for each word that holds a letter or digit.
+#[inline]
+fn scan_classes<C, F>(n: usize, class: C, mut f: F)
+where
+    C: Fn(usize) -> Class,
+    F: FnMut(usize, usize),
+{
     let mut i = 0;
     while i < n {
-        if !is_word_class(class(bytes[i])) {
+        let first = class(i);
+        if !is_word_class(first) {
             i += 1;
             continue;
         }
         let start = i;
-        let mut alnum = bytes[i] != b'_';
+        let mut alnum = first != Class::Underscore;
         i += 1;
         while i < n {
-            let c = class(bytes[i]);
+            let c = class(i);
             if is_word_class(c) {
                 alnum |= c != Class::Underscore;
                 i += 1;
                 continue;
             }
             if i + 1 < n {
-                let prev = class(bytes[i - 1]);
-                let next = class(bytes[i + 1]);
+                let prev = class(i - 1);
+                let next = class(i + 1);
                 let letters = prev == Class::Letter
                     && next == Class::Letter
                     && matches!(c, Class::MidLetter | Class::MidNumLet);
@@ -933,6 +994,17 @@ mod tests {
             let whole: Vec<(usize, usize)> =
                 s.unicode_word_indices().map(|(a, w)| (a, a + w.len())).collect();
             prop_assert_eq!(chunked, whole);
+        }
+
+        #[test]
+        fn mixed_chunks_segment_as_unicode_segmentation_does(
+            s in "[a-zA-Z0-9_'.,;:\u{00C0}-\u{0180}\u{0400}-\u{0460}\u{00A0}\u{00AB}\u{00BB}\u{2013}\u{2014}\u{2018}\u{2019}\u{201C}-\u{201E}\u{0301}\u{00B7}\u{00AA}]{1,80}"
+        ) {
+            let mut quick = Vec::new();
+            for_each_mixed_word(&s, |a, b| quick.push((a, b)));
+            let slow: Vec<(usize, usize)> =
+                s.unicode_word_indices().map(|(a, w)| (a, a + w.len())).collect();
+            prop_assert_eq!(quick, slow);
         }
 
         #[test]
