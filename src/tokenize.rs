@@ -13,8 +13,9 @@
 //! 3. **Normalisation** of each word: Unicode NFKC, then full case folding (`caseless`), then
 //!    curly and straight quotes are unified (`’` → `'`, `“` → `"`), every dash becomes `-`,
 //!    invisible format characters (soft hyphens, zero-width joiners, bidirectional marks) go,
-//!    and so do the optional accents: those of Latin and Greek letters, and Russian `ё` and
-//!    stress marks (`fold_accents` says which, and why). Outlets and feeds differ in exactly
+//!    and so do the optional accents: those of Latin and Greek letters, Russian `ё` and stress
+//!    marks, Arabic harakat and hamza on alef, Hebrew points (`fold_accents` says which, and
+//!    why). Outlets and feeds differ in exactly
 //!    these: "Sao Paulo" for "São Paulo", "выдает" for "выдаёт". An ASCII word is only
 //!    lower-cased, which is what those steps do to it.
 //! 4. **Hashing.** A token's hash is `xxh3_64` of its normalised UTF-8 bytes: stable across runs,
@@ -331,10 +332,30 @@ fn normalize_any(word: &str) -> Cow<'_, str> {
 ///   decomposition stay as they are (`ø`, `ł`, `ı`; `ß` is `ss` already, by case folding).
 /// * Cyrillic keeps its letters that are written with a mark (`й`, `ї`, `ў` are letters of
 ///   their own), but `ё` is `е`, as most Russian text writes it, and stress marks go.
+/// * Arabic loses its harakat (the short vowels and other marks that most text leaves out)
+///   and the tatweel that stretches words for layout, and writes the hamza forms of alef
+///   (`أ إ آ ٱ`) as bare alef, which much news text does: "تُملي" is "تملي", "أن" is "ان".
+/// * Hebrew loses its points (niqqud) and cantillation marks: "שָׁלוֹם" is "שלום".
 /// * Other scripts are untouched: their combining marks are vowels and signs (Devanagari,
 ///   Thai), not optional accents.
 fn fold_accents(c: char, base: &mut Option<Script>, out: &mut String) {
     const COMBINING: std::ops::RangeInclusive<char> = '\u{0300}'..='\u{036F}';
+    match c {
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => return,
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => {
+            *base = None;
+            out.push('\u{0627}');
+            return;
+        }
+        '\u{0591}'..='\u{05BD}'
+        | '\u{05BF}'
+        | '\u{05C1}'
+        | '\u{05C2}'
+        | '\u{05C4}'
+        | '\u{05C5}'
+        | '\u{05C7}' => return,
+        _ => {}
+    }
     if COMBINING.contains(&c) {
         // A mark NFKC could not compose with the letter before it.
         let drop = match base {
@@ -923,6 +944,11 @@ mod tests {
         // Letters without a decomposition, and the marks of other scripts, stay.
         assert_eq!(words("Ørsted łódź"), ["ørsted", "łodz"]);
         assert_eq!(words("हिन्दी"), ["हिन्दी"]);
+        // Arabic harakat, tatweel and hamza on alef; Hebrew points.
+        assert_eq!(words("تُملي أنّ إلى"), words("تملي ان الى"));
+        assert_eq!(words("كتـــاب"), words("كتاب"));
+        assert_ne!(words("كتاب"), words("كتب"));
+        assert_eq!(words("שָׁלוֹם"), words("שלום"));
         assert_eq!(words("ภาษาไทย").concat(), "ภาษาไทย");
     }
 

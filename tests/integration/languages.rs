@@ -1,5 +1,5 @@
-//! Other languages: Cyrillic with inflection and ё/е, accents a feed dropped, CJK and Thai without spaces, and German
-//! and Russian attributions.
+//! Other languages: Cyrillic with inflection and ё/е, accents a feed dropped, Arabic harakat,
+//! CJK and Thai without spaces, and German and Russian attributions.
 
 use crate::util::{reprint, write};
 
@@ -61,6 +61,19 @@ fn accents_dropped_by_a_feed_are_the_same_words() {
         p["b_text"],
         "a reforma da previdencia sera votada ate o fim do ano em Sao Paulo"
     );
+}
+
+#[test]
+fn arabic_with_and_without_harakat_is_the_same_quote() {
+    // One side writes a short vowel, the other a hamza on alef, in the same quotation.
+    let v = diff_json(
+        "قال الرئيس في مؤتمر صحفي: \"لن نسمح لأي دولة بأن تملي علينا سياستنا الخارجية مهما كانت الظروف\"، وفق ما نقلته الوكالة.",
+        "وأكد الرئيس أنه \"لن نسمح لاي دولة بأن تُملي علينا سياستنا الخارجية مهما كانت الظروف\" بحسب مصادر رسمية.",
+    );
+    let p = &v["passages"][0];
+    assert_eq!(p["kind"], "verbatim");
+    assert_eq!(p["matched"], 12);
+    assert!(p["b_text"].as_str().unwrap().contains("تُملي"));
 }
 
 #[test]
