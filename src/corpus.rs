@@ -432,77 +432,125 @@ where
 
 /// Reads the text of one document again, exactly as the first read decoded it.
 ///
-/// Returns `Ok(None)` for a [`Location::Stream`], which cannot be read again.
+/// Returns `Ok(None)` for a [`Location::Stream`], which cannot be read again. Opens the input
+/// for this one read: [`Sources`] keeps inputs open across many.
 pub fn read_text(
     inputs: &[PathBuf],
     options: &ReadOptions,
     location: &Location,
 ) -> Result<Option<String>> {
-    match location {
-        Location::Stream => Ok(None),
-        Location::File(path) => {
-            let bytes = std::fs::read(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            Ok(Some(decode(bytes).0))
+    Sources::new(inputs).read_text(options, location)
+}
+
+/// The inputs of a scan, for reading texts again: each JSON Lines or CSV input is opened on
+/// first use and kept open, so the tens of thousands of texts a large scan reads again cost a
+/// positioned read each, not an open, a read and a close.
+#[derive(Debug)]
+pub struct Sources<'a> {
+    inputs: &'a [PathBuf],
+    open: Vec<std::sync::OnceLock<File>>,
+}
+
+impl<'a> Sources<'a> {
+    /// Nothing opened yet.
+    pub fn new(inputs: &'a [PathBuf]) -> Sources<'a> {
+        Sources {
+            inputs,
+            open: inputs.iter().map(|_| std::sync::OnceLock::new()).collect(),
         }
-        Location::CsvRecord {
-            input,
-            offset,
-            len,
-            column,
-            delimiter,
-        } => read_csv_text(&inputs[*input as usize], *offset, *len, *column, *delimiter),
-        Location::JsonLine { input, offset, len } => {
-            let path = &inputs[*input as usize];
-            let read_err = |source| Error::Read {
-                path: path.clone(),
-                source,
+    }
+
+    /// Reads `len` bytes at `offset` of input `k`.
+    fn read_at(&self, k: usize, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut buf = vec![0; len];
+        if cfg!(unix) {
+            // Positioned reads share one handle between threads.
+            let cell = &self.open[k];
+            let file = match cell.get() {
+                Some(f) => f,
+                None => {
+                    let _ = cell.set(File::open(&self.inputs[k])?);
+                    cell.get().expect("set above")
+                }
             };
-            let file = File::open(path).map_err(read_err)?;
-            let mut line = vec![0; *len as usize];
-            read_exact_at(&file, &mut line, *offset).map_err(read_err)?;
-            // Only the text: the rest of the record was kept from the first read.
-            let only_text = Fields {
-                only_text: true,
-                ..options.fields()?
-            };
-            let (parsed, _) = parse_record(&line, only_text);
-            parsed.map(|r| Some(r.text)).map_err(|e| {
-                Error::io(
-                    format!(
-                        "{} at byte {offset}: the line changed since it was first read",
-                        path.display()
-                    ),
-                    std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-                )
-            })
+            read_exact_at(file, &mut buf, offset)?;
+        } else {
+            // Elsewhere a read moves the handle's position: a handle of its own.
+            read_exact_at(&File::open(&self.inputs[k])?, &mut buf, offset)?;
+        }
+        Ok(buf)
+    }
+
+    /// [`read_text`], through the inputs kept open.
+    pub fn read_text(&self, options: &ReadOptions, location: &Location) -> Result<Option<String>> {
+        let inputs = self.inputs;
+        match location {
+            Location::Stream => Ok(None),
+            Location::File(path) => {
+                let bytes = std::fs::read(path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                Ok(Some(decode(bytes).0))
+            }
+            Location::CsvRecord {
+                input,
+                offset,
+                len,
+                column,
+                delimiter,
+            } => {
+                let path = &inputs[*input as usize];
+                let bytes = self
+                    .read_at(*input as usize, *offset, *len as usize)
+                    .map_err(|source| Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                read_csv_text(path, &bytes, *offset, *column, *delimiter)
+            }
+            Location::JsonLine { input, offset, len } => {
+                let path = &inputs[*input as usize];
+                let line = self
+                    .read_at(*input as usize, *offset, *len as usize)
+                    .map_err(|source| Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                // Only the text: the rest of the record was kept from the first read.
+                let only_text = Fields {
+                    only_text: true,
+                    ..options.fields()?
+                };
+                let (parsed, _) = parse_record(&line, only_text);
+                parsed.map(|r| Some(r.text)).map_err(|e| {
+                    Error::io(
+                        format!(
+                            "{} at byte {offset}: the line changed since it was first read",
+                            path.display()
+                        ),
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                    )
+                })
+            }
         }
     }
 }
 
-/// The text of the CSV record at `offset..offset + len` of `path`, field `column`: what
+/// Field `column` of the CSV record `bytes`, read again from byte `offset` of `path`: what
 /// [`read_text`] reads again.
 fn read_csv_text(
     path: &Path,
+    bytes: &[u8],
     offset: u64,
-    len: u32,
     column: u16,
     delimiter: u8,
 ) -> Result<Option<String>> {
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = File::open(path).map_err(read_err)?;
-    let mut bytes = vec![0; len as usize];
-    read_exact_at(&file, &mut bytes, offset).map_err(read_err)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(&bytes[..]);
+        .from_reader(bytes);
     let mut record = csv::ByteRecord::new();
     match reader.read_byte_record(&mut record) {
         Ok(true) if record.len() > column as usize => {

@@ -289,7 +289,7 @@ struct FirstPass {
 
 /// Where the texts can be read again after the first pass.
 struct Texts<'a> {
-    inputs: &'a [PathBuf],
+    inputs: crate::corpus::Sources<'a>,
     /// How the inputs were read (the text field's name).
     read: &'a ReadOptions,
     spool: Option<File>,
@@ -391,7 +391,7 @@ impl Scanner {
             ),
         };
         let texts = Texts {
-            inputs,
+            inputs: crate::corpus::Sources::new(inputs),
             read: &self.cfg.read,
             spool,
             memory: Vec::new(),
@@ -428,7 +428,7 @@ impl Scanner {
             memory.push(doc.text);
         }
         let texts = Texts {
-            inputs: &[],
+            inputs: crate::corpus::Sources::new(&[]),
             read: &self.cfg.read,
             spool: None,
             memory,
@@ -1041,9 +1041,7 @@ impl Texts<'_> {
     fn read(&self, record: &Record) -> Result<String> {
         let text = match &record.text {
             TextRef::Memory(k) => self.memory[*k].clone(),
-            TextRef::Input(l) => {
-                crate::corpus::read_text(self.inputs, self.read, l)?.unwrap_or_default()
-            }
+            TextRef::Input(l) => self.inputs.read_text(self.read, l)?.unwrap_or_default(),
             TextRef::Spool { offset, len } => {
                 let f = self.spool.as_ref().expect("spooled texts have a spool");
                 let mut buf = vec![0; *len as usize];
