@@ -60,11 +60,15 @@ fn tokenize(c: &mut Criterion) {
     let english = corpus(500);
     let cyrillic = transliterated(&english, "абцдёфгхийклмнопярстувшхыз");
     let accented = transliterated(&english, "àbçdéfghíjklmñöpqrstüvwxýz");
+    let greek = transliterated(&english, "αβγδέζηθίκλμνξοπρστυφχψωάή");
+    let arabic = transliterated(&english, "ابتثجحخدذرزسشصضطظعغفقكلمنه");
     let mut g = c.benchmark_group("tokenize");
     for (name, texts) in [
         ("words", &english),
         ("words-cyrillic", &cyrillic),
         ("words-accented", &accented),
+        ("words-greek", &greek),
+        ("words-arabic", &arabic),
     ] {
         g.throughput(Throughput::Bytes(bytes(texts)));
         g.bench_function(name, |b| {
