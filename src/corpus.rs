@@ -546,17 +546,9 @@ fn read_csv_text(
     column: u16,
     delimiter: u8,
 ) -> Result<Option<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
-        Ok(true) if record.len() > column as usize => {
-            Ok(Some(decode(record[column as usize].to_vec()).0))
-        }
-        _ => Err(Error::io(
+    match csv_field(bytes, column as usize, delimiter) {
+        Some(field) => Ok(Some(decode(field).0)),
+        None => Err(Error::io(
             format!(
                 "{} at byte {offset}: the record changed since it was first read",
                 path.display()
@@ -564,6 +556,53 @@ fn read_csv_text(
             std::io::Error::from(std::io::ErrorKind::InvalidData),
         )),
     }
+}
+
+thread_local! {
+    /// A CSV record parser per thread, with its delimiter: building one costs more than parsing
+    /// a record, and verification reads tens of thousands of records again.
+    static CSV_PARSER: std::cell::RefCell<Option<(u8, csv_core::Reader)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Field `column` of the one CSV record `bytes` (as the `csv` crate reads it: `"` quotes,
+/// doubled to escape), or `None` when it has fewer fields.
+fn csv_field(bytes: &[u8], column: usize, delimiter: u8) -> Option<Vec<u8>> {
+    use csv_core::ReadRecordResult;
+    CSV_PARSER.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.as_ref().map_or(true, |(d, _)| *d != delimiter) {
+            let parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+            *cell = Some((delimiter, parser));
+        }
+        let (_, parser) = cell.as_mut().expect("set above");
+        parser.reset();
+        // Unquoting only shortens a record; a record ends where its input does.
+        let mut out = vec![0u8; bytes.len() + 1];
+        let mut ends = vec![0usize; column + 2];
+        let (mut input, mut nout, mut nend) = (bytes, 0, 0);
+        loop {
+            let (res, i, o, e) = parser.read_record(input, &mut out[nout..], &mut ends[nend..]);
+            input = &input[i..];
+            nout += o;
+            nend += e;
+            match res {
+                // An empty input is the end of the input: the record is then complete.
+                ReadRecordResult::InputEmpty if i == 0 && o == 0 && e == 0 && input.is_empty() => {
+                    return None
+                }
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return None,
+            }
+        }
+        let ends = &ends[..nend];
+        let end = *ends.get(column)?;
+        let start = if column == 0 { 0 } else { ends[column - 1] };
+        Some(out[start..end].to_vec())
+    })
 }
 
 /// Reads `buf.len()` bytes at `offset` without moving a shared file position.
@@ -1506,6 +1545,46 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_csv_field_reads_as_the_csv_crate_reads_it() {
+        let records: [&[u8]; 9] = [
+            b"1,plain text,x\n",
+            b"2,\"quoted, with a comma\",x\r\n",
+            b"3,\"two\nparagraphs and \"\"marks\"\"\",x\n",
+            b"4,,x",
+            b"5,last field\n",
+            b"6,\"\",\"\"\n",
+            b"7\n",
+            b"8,\"unclosed\n",
+            b"9,caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d,x\n",
+        ];
+        for (record, delimiter) in records
+            .iter()
+            .map(|r| (r.to_vec(), b','))
+            .chain([(b"1\tin a TSV\tx\n".to_vec(), b'\t')])
+        {
+            let mut want = csv::ByteRecord::new();
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(&record[..])
+                .read_byte_record(&mut want)
+                .unwrap();
+            for column in 0..4 {
+                assert_eq!(
+                    csv_field(&record, column, delimiter),
+                    want.get(column).map(<[u8]>::to_vec),
+                    "{:?} column {column}",
+                    String::from_utf8_lossy(&record)
+                );
+            }
+        }
+        // The parser kept for the thread follows a change of delimiter.
+        assert_eq!(csv_field(b"a;b\n", 1, b';'), Some(b"b".to_vec()));
+        assert_eq!(csv_field(b"a;b\n", 1, b','), None);
+    }
     use std::io::Write;
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
