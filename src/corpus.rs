@@ -460,8 +460,16 @@ impl<'a> Sources<'a> {
         }
     }
 
-    /// Reads `len` bytes at `offset` of input `k`.
-    fn read_at(&self, k: usize, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    /// Reads `len` bytes at `offset` of input `k`; an error names the input.
+    fn read_at(&self, k: usize, offset: u64, len: usize) -> Result<Vec<u8>> {
+        self.read_at_io(k, offset, len)
+            .map_err(|source| Error::Read {
+                path: self.inputs[k].clone(),
+                source,
+            })
+    }
+
+    fn read_at_io(&self, k: usize, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
         let mut buf = vec![0; len];
         if cfg!(unix) {
             // Positioned reads share one handle between threads.
@@ -500,23 +508,18 @@ impl<'a> Sources<'a> {
                 column,
                 delimiter,
             } => {
-                let path = &inputs[*input as usize];
-                let bytes = self
-                    .read_at(*input as usize, *offset, *len as usize)
-                    .map_err(|source| Error::Read {
-                        path: path.clone(),
-                        source,
-                    })?;
-                read_csv_text(path, &bytes, *offset, *column, *delimiter)
+                let bytes = self.read_at(*input as usize, *offset, *len as usize)?;
+                read_csv_text(
+                    &inputs[*input as usize],
+                    &bytes,
+                    *offset,
+                    *column,
+                    *delimiter,
+                )
             }
             Location::JsonLine { input, offset, len } => {
                 let path = &inputs[*input as usize];
-                let line = self
-                    .read_at(*input as usize, *offset, *len as usize)
-                    .map_err(|source| Error::Read {
-                        path: path.clone(),
-                        source,
-                    })?;
+                let line = self.read_at(*input as usize, *offset, *len as usize)?;
                 // Only the text: the rest of the record was kept from the first read.
                 let only_text = Fields {
                     only_text: true,
