@@ -96,6 +96,10 @@ pub struct Warnings {
     pub bad_lines: u64,
     /// Dates that are not ISO 8601; the document is kept without its date.
     pub bad_dates: u64,
+    /// Files a directory scan passed over: neither `.txt` nor `.md` (hidden files not
+    /// counted). A JSON Lines or CSV archive is read when named itself.
+    #[serde(default)]
+    pub other_files: u64,
     /// The first few warnings in words (`file:line: what`), at most [`Warnings::MAX_MESSAGES`].
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub messages: Vec<String>,
@@ -113,6 +117,7 @@ impl Warnings {
             + self.too_large
             + self.bad_lines
             + self.bad_dates
+            + self.other_files
     }
 
     fn note(&mut self, message: String) {
@@ -1126,6 +1131,8 @@ impl Reader<'_> {
         // Whether the walk found a text file, and the first file it passed over.
         let mut found = false;
         let mut other: Option<PathBuf> = None;
+        // The files passed over that are not hidden: warned about when text files were found.
+        let mut passed_over: Vec<PathBuf> = Vec::new();
         let next = || -> Result<Option<Vec<(PathBuf, String)>>> {
             let mut batch = Vec::new();
             if let Some(one) = single.take() {
@@ -1150,6 +1157,10 @@ impl Reader<'_> {
                 if !matches!(ext, "txt" | "md") {
                     if other.is_none() {
                         other = Some(path.to_path_buf());
+                    }
+                    let hidden = entry.file_name().to_string_lossy().starts_with('.');
+                    if !hidden {
+                        passed_over.push(path.to_path_buf());
                     }
                     continue;
                 }
@@ -1187,6 +1198,15 @@ impl Reader<'_> {
             }
             Ok(())
         })?;
+        if found {
+            for p in passed_over {
+                self.warnings.other_files += 1;
+                self.warnings.note(format!(
+                    "{}: not a .txt or .md file, skipped (name a .jsonl, .csv or .tsv archive itself)",
+                    p.display()
+                ));
+            }
+        }
         if meta.is_dir() && !found {
             // Scanning nothing is never what was meant: say what the directory holds instead.
             let holds = match other {
@@ -1607,7 +1627,8 @@ mod tests {
         let (docs, w) = read_all(&[dir.path().to_path_buf()], &ReadOptions::new()).unwrap();
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["a.txt", "b.txt", "sub/a.md"]);
-        assert_eq!(w.total(), 0);
+        // The HTML file is passed over, and said so.
+        assert_eq!((w.total(), w.other_files), (1, 1));
     }
 
     #[test]

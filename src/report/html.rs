@@ -449,8 +449,14 @@ impl<W: Write> Page<'_, W> {
             write!(
                 self.out,
                 "<div class=\"warn\"><b>Input warnings:</b> {} invalid UTF-8, {} empty, {} binary, \
-                 {} too large, {} bad lines, {} bad dates.",
-                w.invalid_utf8, w.empty, w.binary, w.too_large, w.bad_lines, w.bad_dates
+                 {} too large, {} bad lines, {} bad dates, {} other files.",
+                w.invalid_utf8,
+                w.empty,
+                w.binary,
+                w.too_large,
+                w.bad_lines,
+                w.bad_dates,
+                w.other_files
             )?;
             if !w.messages.is_empty() {
                 write!(self.out, "<ul>")?;

@@ -61,8 +61,9 @@ pub fn write_warnings<W: Write>(w: &crate::corpus::Warnings, mut out: W) -> io::
     }
     writeln!(
         out,
-        "warnings: {} invalid UTF-8, {} empty, {} binary, {} too large, {} bad lines, {} bad dates",
-        w.invalid_utf8, w.empty, w.binary, w.too_large, w.bad_lines, w.bad_dates
+        "warnings: {} invalid UTF-8, {} empty, {} binary, {} too large, {} bad lines, {} bad dates, \
+         {} other files",
+        w.invalid_utf8, w.empty, w.binary, w.too_large, w.bad_lines, w.bad_dates, w.other_files
     )?;
     for m in &w.messages {
         writeln!(out, "  {m}")?;

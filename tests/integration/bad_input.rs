@@ -188,6 +188,27 @@ fn gzipped_json_lines() {
 }
 
 #[test]
+fn files_a_directory_scan_passes_over_are_counted_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", b"A normal article with normal words.");
+    write(
+        dir.path(),
+        "more/archive.jsonl",
+        b"{\"id\": \"x\", \"text\": \"y\"}\n",
+    );
+    write(dir.path(), ".DS_Store", b"\0\0");
+    let v = scan_json(&[dir.path().to_str().unwrap()]);
+    let w = &v["stats"]["warnings"];
+    assert_eq!(w["other_files"], 1);
+    let messages = w["messages"].to_string();
+    assert!(
+        messages.contains("archive.jsonl: not a .txt or .md file"),
+        "{messages}"
+    );
+    assert_eq!(v["stats"]["documents"], 1);
+}
+
+#[test]
 fn a_directory_without_text_files_says_what_it_holds() {
     let dir = tempfile::tempdir().unwrap();
     write(
