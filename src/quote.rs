@@ -22,7 +22,7 @@
 //!    lead bytes), so every word n-gram of an article can say whether it is quoted (see
 //!    [`crate::reuse`]).
 
-use crate::tokenize::{ceil_boundary, floor_boundary};
+use crate::tokenize::{ceil_boundary, floor_boundary, normalize_word};
 
 /// `“ « „ ‹ 「 『`
 const OPEN: &[char] = &[
@@ -395,8 +395,19 @@ fn is_name_word(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase) && !PRONOUNS.contains(&w)
 }
 
+/// Whether `w` is one of [`VERBS`], compared as words are ([`normalize_word`]: case, and the
+/// accents a feed may drop: `declare` for `déclaré`, `afirmo` for `afirmó`).
 fn is_verb(w: &str) -> bool {
-    VERBS.contains(&w.to_lowercase().as_str())
+    static FOLDED: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    FOLDED
+        .get_or_init(|| {
+            VERBS
+                .iter()
+                .map(|v| normalize_word(v).into_owned())
+                .collect()
+        })
+        .contains(normalize_word(w).as_ref())
 }
 
 /// `, Putin said.` / `, said Vladimir Frolov, a former…` / `, Russian President Putin told NBC`.
@@ -537,6 +548,15 @@ mod tests {
         assert_eq!(quoted(t, "We will"), (true, Some("Vladimir Frolov".into())));
         let t = "\"We will look at them,\" Moscow, Putin said.";
         assert_eq!(quoted(t, "We will"), (true, None));
+    }
+
+    #[test]
+    fn a_speech_verb_is_known_without_its_accents() {
+        // A feed that drops accents still attributes the quotation.
+        let t = "\"Nous ne cederons pas\", a declare Emmanuel Macron lundi.";
+        assert_eq!(quoted(t, "Nous ne"), (true, Some("Emmanuel Macron".into())));
+        let t = "«No vamos a ceder», afirmo Pedro Sanchez.";
+        assert_eq!(quoted(t, "No vamos"), (true, Some("Pedro Sanchez".into())));
     }
 
     #[test]
