@@ -49,7 +49,8 @@ pub const PARTITIONS: usize = 256;
 /// wait in temporary files (see [`count_pairs`]).
 pub const PAIR_PARTITIONS: usize = 64;
 
-/// The partition of one piece of pair evidence ([`evidence`], from [`partition_pairs`]).
+/// The partition of one piece of pair evidence (packed as `a << 32 | b << 1 | star`, from
+/// [`partition_pairs`]).
 pub fn pair_partition(packed: u64) -> usize {
     (packed >> 32) as usize % PAIR_PARTITIONS
 }
@@ -239,7 +240,7 @@ fn sort_postings(mut v: Vec<u64>) -> Vec<u64> {
     from
 }
 
-/// Counts packed pair evidence ([`evidence`]) and keeps the pairs sharing at least
+/// Counts packed pair evidence (`a << 32 | b << 1 | star`) and keeps the pairs sharing at least
 /// `min_shared` rare n-grams, or, when some of those are widely quoted n-grams paired as a
 /// star, at least `min_star` in all. Every entry of one pair must be in `packed`: all
 /// partitions' output, or one [`pair_partition`] of it.

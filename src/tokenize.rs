@@ -241,7 +241,8 @@ pub(crate) fn ceil_boundary(s: &str, i: usize) -> usize {
 
 /// Normalises one word: NFKC, full case folding, unified quotes and dashes, invisible format
 /// characters (soft hyphens, zero-width joiners, bidirectional marks) dropped, and optional
-/// accents folded ([`fold_accents`]).
+/// accents folded: Latin and Greek diacritics, Russian `ё` and stress marks, Arabic harakat and
+/// hamza on alef, Hebrew points (see the module documentation).
 pub fn normalize_word(word: &str) -> Cow<'_, str> {
     if word.is_ascii() {
         if word.bytes().any(|b| b.is_ascii_uppercase()) {
