@@ -258,76 +258,70 @@ pub fn normalize_word(word: &str) -> Cow<'_, str> {
 
 /// [`normalize_word`] for a word of ASCII, Latin-1 and Latin Extended-A letters, basic
 /// Cyrillic (U+0400–U+045F), monotonic Greek and basic Arabic letters: most words of the
-/// European languages and of Arabic. Their letters are their own NFKC form, case-fold to one
-/// lower-case letter, and an accented one decomposes to its base letter and marks, so a letter
-/// at a time does what the whole pipeline does, without its tables and buffers (with which
-/// Cyrillic text tokenised at a fifteenth of the speed of English). `None` for a word with any
-/// other character, and for the few letters of those blocks that fold or decompose otherwise
-/// (`ß` → `ss`, `İ`, `ĳ`, `ŀ`, `ŉ`, `ſ`). An exhaustive test and a property test hold it to
-/// [`normalize_any`].
+/// European languages and of Arabic. Their letters are their own NFKC form and case-fold to one
+/// lower-case letter, so each letter is folded on its own ([`lower_common`]) and loses its
+/// accents by the same helpers as [`fold_accents`] uses: what the whole pipeline does,
+/// without its tables and buffers (with which Cyrillic text tokenised at a fifteenth of the
+/// speed of English). `None` for a word with any other character, and for the few letters of
+/// those blocks that fold or decompose otherwise (`ß` → `ss`, `İ`, `ĳ`, `ŀ`, `ŉ`, `ſ`, `ΐ`,
+/// `ΰ`). An exhaustive test and a property test hold it to [`normalize_any`].
 fn normalize_common(word: &str) -> Option<String> {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
         match c {
             _ if c.is_ascii() => out.push(unify_char(c.to_ascii_lowercase())),
+            // Letters of these blocks that case-fold or decompose to more than one letter.
             '\u{00DF}' | '\u{0130}' | '\u{0132}' | '\u{0133}' | '\u{013F}' | '\u{0140}'
-            | '\u{0149}' | '\u{017F}' => return None,
-            '\u{00C0}'..='\u{017F}' => {
-                let lower = match c {
-                    // Latin-1 capitals are their small letters' codes less 0x20.
-                    '\u{00C0}'..='\u{00DE}' if c != '\u{00D7}' => offset(c, 0x20),
-                    '\u{00DF}'..='\u{00FF}' => c,
-                    _ => c.to_lowercase().next().unwrap_or(c),
-                };
-                unicode_normalization::char::decompose_canonical(lower, |d| {
-                    if !('\u{0300}'..='\u{036F}').contains(&d) {
-                        out.push(d);
-                    }
-                })
-            }
-            // Cyrillic capitals: Ѐ–Џ are their small letters less 0x50, А–Я less 0x20.
-            '\u{0400}'..='\u{045F}' => {
-                let lower = match c {
-                    '\u{0400}'..='\u{040F}' => offset(c, 0x50),
-                    '\u{0410}'..='\u{042F}' => offset(c, 0x20),
-                    _ => c,
-                };
-                out.push(match lower {
-                    '\u{0450}' | '\u{0451}' => '\u{0435}',
-                    '\u{045D}' => '\u{0438}',
-                    _ => lower,
-                })
-            }
-            // Greek capitals and small letters (monotonic): lower-cased, final sigma folded to
-            // sigma, tonos and dialytika dropped. Not `ΐ` and `ΰ`, which fold to three letters.
-            '\u{0386}'
-            | '\u{0388}'..='\u{038A}'
-            | '\u{038C}'
-            | '\u{038E}'..='\u{038F}'
-            | '\u{0391}'..='\u{03A1}'
-            | '\u{03A3}'..='\u{03AF}'
-            | '\u{03B1}'..='\u{03CE}' => {
-                let lower = match c.to_lowercase().next().unwrap_or(c) {
-                    '\u{03C2}' => '\u{03C3}',
-                    lower => lower,
-                };
-                unicode_normalization::char::decompose_canonical(lower, |d| {
-                    if !('\u{0300}'..='\u{036F}').contains(&d) {
-                        out.push(d);
-                    }
-                })
-            }
-            // Arabic letters, with hamza on alef folded ([`fold_accents`]); harakat dropped, but
-            // not the hamza marks that NFKC composes with the letter before them.
-            '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => out.push(match c {
-                '\u{0622}' | '\u{0623}' | '\u{0625}' => '\u{0627}',
-                _ => c,
-            }),
+            | '\u{0149}' | '\u{017F}' | '\u{0390}' | '\u{03B0}' => return None,
+            // Arabic harakat, dropped as `fold_accents` drops them; not the hamza marks
+            // (U+0653–U+0655) that NFKC composes with the letter before them.
             '\u{064B}'..='\u{0652}' | '\u{0656}'..='\u{065F}' => {}
+            '\u{0400}'..='\u{045F}' => out.push(fold_cyrillic(lower_common(c))),
+            '\u{0621}'..='\u{064A}' if is_common_letter(c) => out.push(fold_alef(c)),
+            // Latin and Greek.
+            _ if is_common_letter(c) => push_base_letter(lower_common(c), &mut out),
             _ => return None,
         }
     }
     Some(out)
+}
+
+/// The letters [`normalize_common`] and [`for_each_mixed_word`] handle themselves: Latin-1 and
+/// Latin Extended-A, basic Cyrillic, monotonic Greek and basic Arabic letters.
+#[inline]
+fn is_common_letter(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00C0}'..='\u{00D6}'
+            | '\u{00D8}'..='\u{00F6}'
+            | '\u{00F8}'..='\u{017F}'
+            | '\u{0400}'..='\u{045F}'
+            | '\u{0386}'
+            | '\u{0388}'..='\u{038A}'
+            | '\u{038C}'
+            | '\u{038E}'..='\u{03A1}'
+            | '\u{03A3}'..='\u{03CE}'
+            | '\u{0621}'..='\u{063A}'
+            | '\u{0641}'..='\u{064A}'
+    )
+}
+
+/// The case folding of a letter for which [`is_common_letter`] holds (and that folds to one
+/// letter): by arithmetic where its block allows, without the case tables.
+#[inline]
+fn lower_common(c: char) -> char {
+    match c {
+        // Latin-1 capitals are their small letters' codes less 0x20; Cyrillic Ѐ–Џ less 0x50,
+        // А–Я less 0x20.
+        '\u{00C0}'..='\u{00DE}' | '\u{0410}'..='\u{042F}' => offset(c, 0x20),
+        '\u{0400}'..='\u{040F}' => offset(c, 0x50),
+        // Small letters already, and Arabic, which has no case.
+        '\u{00DF}'..='\u{00FF}' | '\u{0430}'..='\u{045F}' | '\u{0621}'..='\u{064A}' => c,
+        // The final sigma folds to sigma.
+        '\u{03C2}' => '\u{03C3}',
+        // Latin Extended-A and Greek.
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 /// The character `by` code points after `c` (which the callers know to be a letter).
@@ -367,12 +361,11 @@ fn normalize_any(word: &str) -> Cow<'_, str> {
 /// * Other scripts are untouched: their combining marks are vowels and signs (Devanagari,
 ///   Thai), not optional accents.
 fn fold_accents(c: char, base: &mut Option<Script>, out: &mut String) {
-    const COMBINING: std::ops::RangeInclusive<char> = '\u{0300}'..='\u{036F}';
     match c {
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => return,
         '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => {
             *base = None;
-            out.push('\u{0627}');
+            out.push(fold_alef(c));
             return;
         }
         '\u{0591}'..='\u{05BD}'
@@ -398,19 +391,42 @@ fn fold_accents(c: char, base: &mut Option<Script>, out: &mut String) {
     }
     *base = script(c);
     match *base {
-        Some(Script::LatinGreek) if !c.is_ascii() => {
-            unicode_normalization::char::decompose_canonical(c, |d| {
-                if !COMBINING.contains(&d) {
-                    out.push(d);
-                }
-            })
-        }
-        Some(Script::Cyrillic) => out.push(match c {
-            '\u{0450}' | '\u{0451}' => '\u{0435}', // ѐ ё → е
-            '\u{045D}' => '\u{0438}',              // ѝ → и
-            _ => c,
-        }),
+        Some(Script::LatinGreek) if !c.is_ascii() => push_base_letter(c, out),
+        Some(Script::Cyrillic) => out.push(fold_cyrillic(c)),
         _ => out.push(c),
+    }
+}
+
+/// The combining diacritical marks: the accents of Latin, Greek and Cyrillic letters.
+const COMBINING: std::ops::RangeInclusive<char> = '\u{0300}'..='\u{036F}';
+
+/// Appends a Latin or Greek letter without the diacritics of its canonical decomposition.
+#[inline]
+fn push_base_letter(c: char, out: &mut String) {
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        if !COMBINING.contains(&d) {
+            out.push(d);
+        }
+    })
+}
+
+/// A lower-case Cyrillic letter as most Russian text writes it: `ё` (and the rare `ѐ`) as `е`,
+/// `ѝ` as `и`.
+#[inline]
+fn fold_cyrillic(c: char) -> char {
+    match c {
+        '\u{0450}' | '\u{0451}' => '\u{0435}',
+        '\u{045D}' => '\u{0438}',
+        _ => c,
+    }
+}
+
+/// The hamza forms of Arabic alef (`أ إ آ ٱ`) as bare alef.
+#[inline]
+fn fold_alef(c: char) -> char {
+    match c {
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => '\u{0627}',
+        _ => c,
     }
 }
 
@@ -599,14 +615,7 @@ const QUICK_CHARS: usize = 64;
 fn quick_class(c: char) -> Option<Class> {
     Some(match c {
         _ if c.is_ascii() => class(c as u8),
-        '\u{00D7}' | '\u{00F7}' => return None,
-        '\u{00C0}'..='\u{017F}' | '\u{0400}'..='\u{045F}' => Class::Letter,
-        '\u{0386}'
-        | '\u{0388}'..='\u{038A}'
-        | '\u{038C}'
-        | '\u{038E}'..='\u{03A1}'
-        | '\u{03A3}'..='\u{03CE}' => Class::Letter,
-        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => Class::Letter,
+        _ if is_common_letter(c) => Class::Letter,
         '\u{060C}' => Class::MidNum,
         '\u{2018}' | '\u{2019}' => Class::MidNumLet,
         '\u{00A0}' | '\u{00AB}' | '\u{00BB}' | '\u{2013}' | '\u{2014}' | '\u{201C}'
