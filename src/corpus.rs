@@ -109,15 +109,32 @@ impl Warnings {
     /// How many warning sentences are kept; the counts keep counting past it.
     pub const MAX_MESSAGES: usize = 20;
 
+    /// Each count with what it counts, in the order reports list them.
+    pub fn counts(&self) -> [(u64, &'static str); 7] {
+        [
+            (self.invalid_utf8, "invalid UTF-8"),
+            (self.empty, "empty"),
+            (self.binary, "binary"),
+            (self.too_large, "too large"),
+            (self.bad_lines, "bad lines"),
+            (self.bad_dates, "bad dates"),
+            (self.other_files, "other files"),
+        ]
+    }
+
+    /// The counts in words: `1 invalid UTF-8, 0 empty, …`.
+    pub fn counts_in_words(&self) -> String {
+        let words: Vec<String> = self
+            .counts()
+            .iter()
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+        words.join(", ")
+    }
+
     /// Total number of warnings counted.
     pub fn total(&self) -> u64 {
-        self.invalid_utf8
-            + self.empty
-            + self.binary
-            + self.too_large
-            + self.bad_lines
-            + self.bad_dates
-            + self.other_files
+        self.counts().iter().map(|(n, _)| n).sum()
     }
 
     fn note(&mut self, message: String) {

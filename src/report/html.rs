@@ -448,15 +448,8 @@ impl<W: Write> Page<'_, W> {
         if w.total() > 0 {
             write!(
                 self.out,
-                "<div class=\"warn\"><b>Input warnings:</b> {} invalid UTF-8, {} empty, {} binary, \
-                 {} too large, {} bad lines, {} bad dates, {} other files.",
-                w.invalid_utf8,
-                w.empty,
-                w.binary,
-                w.too_large,
-                w.bad_lines,
-                w.bad_dates,
-                w.other_files
+                "<div class=\"warn\"><b>Input warnings:</b> {}.",
+                w.counts_in_words()
             )?;
             if !w.messages.is_empty() {
                 write!(self.out, "<ul>")?;

@@ -59,12 +59,7 @@ pub fn write_warnings<W: Write>(w: &crate::corpus::Warnings, mut out: W) -> io::
     if w.total() == 0 {
         return Ok(());
     }
-    writeln!(
-        out,
-        "warnings: {} invalid UTF-8, {} empty, {} binary, {} too large, {} bad lines, {} bad dates, \
-         {} other files",
-        w.invalid_utf8, w.empty, w.binary, w.too_large, w.bad_lines, w.bad_dates, w.other_files
-    )?;
+    writeln!(out, "warnings: {}", w.counts_in_words())?;
     for m in &w.messages {
         writeln!(out, "  {m}")?;
     }
