@@ -1148,8 +1148,9 @@ impl Reader<'_> {
         // Whether the walk found a text file, and the first file it passed over.
         let mut found = false;
         let mut other: Option<PathBuf> = None;
-        // The files passed over that are not hidden: warned about when text files were found.
-        let mut passed_over: Vec<PathBuf> = Vec::new();
+        // The files passed over that are not hidden, counted and named as warnings are (the
+        // reading borrows `self` meanwhile): they count when text files were found.
+        let mut passed_over = Warnings::default();
         let next = || -> Result<Option<Vec<(PathBuf, String)>>> {
             let mut batch = Vec::new();
             if let Some(one) = single.take() {
@@ -1177,7 +1178,11 @@ impl Reader<'_> {
                     }
                     let hidden = entry.file_name().to_string_lossy().starts_with('.');
                     if !hidden {
-                        passed_over.push(path.to_path_buf());
+                        passed_over.other_files += 1;
+                        passed_over.note(format!(
+                            "{}: not a .txt or .md file, skipped (name a .jsonl, .csv or .tsv archive itself)",
+                            path.display()
+                        ));
                     }
                     continue;
                 }
@@ -1216,12 +1221,9 @@ impl Reader<'_> {
             Ok(())
         })?;
         if found {
-            for p in passed_over {
-                self.warnings.other_files += 1;
-                self.warnings.note(format!(
-                    "{}: not a .txt or .md file, skipped (name a .jsonl, .csv or .tsv archive itself)",
-                    p.display()
-                ));
+            self.warnings.other_files += passed_over.other_files;
+            for m in passed_over.messages {
+                self.warnings.note(m);
             }
         }
         if meta.is_dir() && !found {
