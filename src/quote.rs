@@ -354,8 +354,9 @@ fn words(s: &str) -> Vec<&str> {
 /// speaker is Putin, not "Kremlin Putin".
 fn phrased_words(s: &str) -> Vec<(&str, bool)> {
     let mut out: Vec<(&str, bool)> = Vec::new();
+    let punctuation = |c: char| !c.is_alphanumeric() && c != '\'' && c != '-';
     for raw in s.split_whitespace() {
-        let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-');
+        let w = raw.trim_matches(punctuation);
         if w.is_empty() {
             // A lone dash or mark ends the phrase before it.
             if let Some(last) = out.last_mut() {
@@ -363,7 +364,7 @@ fn phrased_words(s: &str) -> Vec<(&str, bool)> {
             }
             continue;
         }
-        let after = &raw[raw.find(w).map_or(raw.len(), |i| i + w.len())..];
+        let after = &raw[raw.trim_end_matches(punctuation).len()..];
         out.push((w, after.chars().any(ends_phrase)));
     }
     out
