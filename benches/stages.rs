@@ -40,8 +40,8 @@ fn tokenize_shingle(c: &mut Criterion) {
     g.finish();
 }
 
-/// The corpus with its letters mapped one to one onto another alphabet: the same words, in
-/// Cyrillic (with `ё`) or in Latin with accents, for the tokeniser's non-ASCII paths.
+/// The corpus with its letters mapped one to one onto another alphabet: the same words in
+/// Cyrillic (with `ё`), accented Latin, Greek or Arabic, for the tokeniser's non-ASCII paths.
 fn transliterated(texts: &[String], alphabet: &str) -> Vec<String> {
     let letters: Vec<char> = alphabet.chars().collect();
     assert_eq!(letters.len(), 26);
