@@ -44,6 +44,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::entities::OffsetMap;
 use crate::shingle::combine;
 use crate::tokenize::{normalize_word, word_parts, Stretch, WORD};
 use crate::Error;
@@ -202,6 +203,39 @@ impl std::fmt::Debug for DiffSegment {
 }
 
 impl Passage {
+    /// The passage found on decoded views of two texts ([`crate::entities`]), moved back onto
+    /// the texts themselves: offsets, texts and diff segments then refer to `a` and `b` as
+    /// given. A side whose map is `None` was its own view and is left as it is.
+    pub fn to_source(
+        mut self,
+        a: &str,
+        a_map: Option<&OffsetMap>,
+        b: &str,
+        b_map: Option<&OffsetMap>,
+    ) -> Passage {
+        if a_map.is_none() && b_map.is_none() {
+            return self;
+        }
+        let at = |map: Option<&OffsetMap>, i: usize| map.map_or(i, |m| m.source(i));
+        let (mut va, mut vb) = (self.a_start, self.b_start);
+        for seg in &mut self.diff {
+            let (na, nb) = (va + seg.a_len(), vb + seg.b_len());
+            *seg = DiffSegment::new(
+                seg.op(),
+                at(a_map, na) - at(a_map, va),
+                at(b_map, nb) - at(b_map, vb),
+            );
+            (va, vb) = (na, nb);
+        }
+        self.a_start = at(a_map, self.a_start);
+        self.a_end = at(a_map, self.a_end);
+        self.b_start = at(b_map, self.b_start);
+        self.b_end = at(b_map, self.b_end);
+        (self.a_text, self.b_text) =
+            shared_texts(&a[self.a_start..self.a_end], &b[self.b_start..self.b_end]);
+        self
+    }
+
     /// The diff's segments with their texts on the `a` and `b` sides, in order. A segment that
     /// runs past its text (only possible in a hand-built passage) gives an empty text.
     pub fn diff_texts(&self) -> DiffTexts<'_> {
@@ -827,6 +861,19 @@ impl Aligner {
     /// The settings in force.
     pub fn min_words(&self) -> usize {
         self.cfg.min_words
+    }
+
+    /// Aligns two texts on their own, as `reprint diff` does: each is read through its decoded
+    /// view ([`crate::entities`]), every n-gram counts as rare, and the passages come back with
+    /// offsets into the texts as given.
+    pub fn align_texts(&self, a: &str, b: &str) -> Vec<Passage> {
+        let (da, db) = (crate::entities::decode(a), crate::entities::decode(b));
+        let va = da.as_ref().map_or(a, |d| &d.0);
+        let vb = db.as_ref().map_or(b, |d| &d.0);
+        self.align(va, &AlignDoc::new(va), vb, &AlignDoc::new(vb), 4, &|_| true)
+            .into_iter()
+            .map(|p| p.to_source(a, da.as_ref().map(|d| &d.1), b, db.as_ref().map(|d| &d.1)))
+            .collect()
     }
 
     /// Aligns two documents and returns their shared passages, ordered by position in `a`.
@@ -1988,8 +2035,32 @@ mod tests {
         }
         let text = |ws: &[usize]| ws.iter().map(|&w| VOCAB[w]).collect::<Vec<_>>().join(" ");
         let (a, b) = (text(words), text(&other));
-        for p in align(&a, &b) {
-            assert_segments_tile(&p);
+        let found = align(&a, &b);
+        for p in &found {
+            assert_segments_tile(p);
+        }
+        // The same texts with `a` written in character references: the same passages, at
+        // offsets into the encoded text, whose pieces decode to the plain ones.
+        let encoded = a.replace('\'', "&#39;").replace(',', "&#x2C;");
+        let mapped = Aligner::default().align_texts(&encoded, &b);
+        assert_eq!(mapped.len(), found.len());
+        for (q, p) in mapped.iter().zip(&found) {
+            assert_segments_tile(q);
+            assert_eq!(&*q.a_text, &encoded[q.a_start..q.a_end]);
+            assert_eq!(
+                (q.b_start, q.b_end, &q.b_text),
+                (p.b_start, p.b_end, &p.b_text)
+            );
+            assert_eq!(
+                (q.kind, q.matched, q.substituted),
+                (p.kind, p.matched, p.substituted)
+            );
+            let pieces = |p: &Passage| -> Vec<(DiffOp, String, String)> {
+                p.diff_texts()
+                    .map(|(op, x, y)| (op, crate::entities::decoded(x).into_owned(), y.into()))
+                    .collect()
+            };
+            assert_eq!(pieces(q), pieces(p));
         }
     }
 

@@ -47,6 +47,7 @@
 pub mod align;
 pub mod cluster;
 pub mod corpus;
+pub mod entities;
 pub mod error;
 pub mod eval;
 pub mod lsh;

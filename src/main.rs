@@ -18,9 +18,7 @@ use reprint::report::{html, json, terminal};
 /// thread, where it is measurably faster than the system allocator (see docs/benchmarks.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use reprint::{
-    AlignDoc, AlignerBuilder, Passage, Progress, ReadOptions, Report, ScanBuilder, Shingling,
-};
+use reprint::{AlignerBuilder, Passage, Progress, ReadOptions, Report, ScanBuilder, Shingling};
 
 /// Find near-duplicate articles and reused passages in a news corpus.
 #[derive(Parser, Debug)]
@@ -505,7 +503,7 @@ fn diff(args: DiffArgs) -> anyhow::Result<bool> {
     }
     let (a, b) = (read_one(&args.a)?, read_one(&args.b)?);
     let aligner = AlignerBuilder::new().min_words(args.min_words).build()?;
-    let passages = aligner.align(&a, &AlignDoc::new(&a), &b, &AlignDoc::new(&b), 4, &|_| true);
+    let passages = aligner.align_texts(&a, &b);
     let (na, nb) = (args.a.display().to_string(), args.b.display().to_string());
     let color = use_color(args.color, false);
     write_output(None, |out| match args.format {

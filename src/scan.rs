@@ -38,6 +38,7 @@ use rayon::prelude::*;
 use crate::align::{AlignDoc, Aligner, AlignerBuilder, Passage};
 use crate::cluster::components;
 use crate::corpus::{read_inputs_with, Document, Location, ReadOptions, Warnings};
+use crate::entities::OffsetMap;
 use crate::lsh::{self, LshParams};
 use crate::minhash::{self, MinHasher, Scheme};
 use crate::report::{Cluster, DocumentInfo, Pair, Report, StageTime, Stats};
@@ -298,8 +299,11 @@ struct Texts<'a> {
 
 /// A document read again and prepared for verification and alignment.
 struct Prepared {
-    /// The text (kept only when passages are on).
+    /// The text the detectors read: the document's, or its decoded view when it holds HTML
+    /// character references (kept only when passages are on).
     text: String,
+    /// With a decoded view: the document's own text and the map back to it, for reporting.
+    source: Option<(String, OffsetMap)>,
     /// The text's units, for alignment (passages on), or its token hashes (passages off).
     align: Option<AlignDoc>,
     hashes: Vec<u64>,
@@ -308,6 +312,17 @@ struct Prepared {
     sets: OnceLock<(Vec<u64>, Vec<u32>)>,
     /// Approximate bytes held, for the cache's budget.
     size: usize,
+}
+
+impl Prepared {
+    /// The document's own text, and the map from the text read to it when that was a decoded
+    /// view.
+    fn original(&self) -> (&str, Option<&OffsetMap>) {
+        match &self.source {
+            Some((text, map)) => (text, Some(map)),
+            None => (&self.text, None),
+        }
+    }
 }
 
 /// What verification and alignment found for one pair.
@@ -453,6 +468,8 @@ impl Scanner {
 
     /// The first pass over one document: band keys and n-gram hashes.
     fn sketch(&self, text: &str) -> Sketch {
+        let view = crate::entities::decoded(text);
+        let text = &*view;
         BUFFERS.with(|b| {
             let Buffers {
                 tokens,
@@ -497,6 +514,10 @@ impl Scanner {
 
     /// A text read again, tokenised for verification and, with passages, alignment.
     fn prepare(&self, text: String) -> Prepared {
+        let (text, source) = match crate::entities::decode(&text) {
+            Some((view, map)) => (view, self.cfg.passages.then_some((text, map))),
+            None => (text, None),
+        };
         let (align, hashes) = if self.cfg.passages {
             (Some(AlignDoc::new(&text)), Vec::new())
         } else {
@@ -518,6 +539,7 @@ impl Scanner {
         } + 1024;
         Prepared {
             text,
+            source,
             align,
             hashes,
             sets: OnceLock::new(),
@@ -882,6 +904,13 @@ impl Scanner {
                     })
                     .collect(),
             };
+            if pa.source.is_some() || pb.source.is_some() {
+                let ((a, a_map), (b, b_map)) = (pa.original(), pb.original());
+                passages = passages
+                    .into_iter()
+                    .map(|p| p.to_source(a, a_map, b, b_map))
+                    .collect();
+            }
         }
         let (inter, len_x, len_y, estimate) = match sets {
             Some(s) => s,

@@ -3,6 +3,7 @@
 mod archive;
 mod bad_input;
 mod cli;
+mod entities;
 mod html;
 mod languages;
 mod planted;

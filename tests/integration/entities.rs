@@ -1,0 +1,96 @@
+//! Text scraped with its HTML character references left in: found as the same words, reported
+//! at offsets into the text as given.
+
+use crate::util::{scan_json, write};
+
+/// The byte range `start..end` of `text`, from a passage's JSON fields.
+fn cut<'t>(text: &'t str, p: &serde_json::Value, side: &str) -> &'t str {
+    let at = |k: &str| p[format!("{side}_{k}")].as_u64().unwrap() as usize;
+    &text[at("start")..at("end")]
+}
+
+#[test]
+fn a_quote_with_references_is_the_same_quote_at_offsets_into_the_raw_text() {
+    let encoded = "Officials met on Monday in Geneva. Putin said: &#8220;We&#8217;ll be prepared \
+                   to look at them and talk about it, but we&rsquo;ve seen nothing so far &amp; \
+                   expect nothing.&#8221; The talks then ended without a statement.";
+    let plain = "Markets were quiet across Asia. Putin said: \u{201C}We\u{2019}ll be prepared to \
+                 look at them and talk about it, but we\u{2019}ve seen nothing so far & expect \
+                 nothing.\u{201D} Analysts expect more of the same next week.";
+    let dir = tempfile::tempdir().unwrap();
+    let lines: String = [("a", encoded), ("b", plain)]
+        .iter()
+        .map(|(id, text)| serde_json::json!({ "id": id, "text": text }).to_string() + "\n")
+        .collect();
+    let path = write(dir.path(), "archive.jsonl", lines.as_bytes());
+    let v = scan_json(&[path.to_str().unwrap()]);
+    let pair = &v["pairs"][0];
+    assert_eq!(
+        (pair["a"].as_str(), pair["b"].as_str()),
+        (Some("a"), Some("b"))
+    );
+    let ps = pair["passages"].as_array().unwrap();
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    let p = &ps[0];
+    // Verbatim: `&#8217;` is the apostrophe, `&amp;` the ampersand.
+    assert_eq!(p["kind"], "verbatim");
+    assert_eq!(
+        (p["inserted"].as_u64(), p["deleted"].as_u64()),
+        (Some(0), Some(0))
+    );
+    // `&#8220;` opens the quotation.
+    assert_eq!(p["quote"], true);
+    assert_eq!(p["speaker"], "Putin");
+    // Offsets and texts are those of the text as given, references included.
+    assert_eq!(p["a_text"], cut(encoded, p, "a"));
+    assert_eq!(p["b_text"], cut(plain, p, "b"));
+    assert!(p["a_text"]
+        .as_str()
+        .unwrap()
+        .contains("We&#8217;ll be prepared"));
+    assert!(p["a_text"].as_str().unwrap().ends_with("expect nothing"));
+    // The diff still tiles both texts.
+    for side in ["a", "b"] {
+        let joined: String = p["diff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d[side].as_str().unwrap())
+            .collect();
+        assert_eq!(joined, p[format!("{side}_text")].as_str().unwrap());
+    }
+}
+
+#[test]
+fn a_copy_that_encodes_its_punctuation_is_a_near_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = crate::util::fixtures().join("seeds");
+    let first = std::fs::read_dir(&seed)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .min()
+        .unwrap();
+    let plain = std::fs::read_to_string(first).unwrap();
+    let encoded = plain
+        .replace('&', "&amp;")
+        .replace('\u{2019}', "&rsquo;")
+        .replace('\'', "&#39;")
+        .replace('"', "&quot;")
+        .replace('\u{201C}', "&#x201C;")
+        .replace('\u{201D}', "&#x201D;");
+    assert_ne!(encoded, plain, "the seed has punctuation to encode");
+    write(dir.path(), "plain.txt", plain.as_bytes());
+    write(dir.path(), "encoded.txt", encoded.as_bytes());
+    let v = scan_json(&[dir.path().to_str().unwrap()]);
+    let pair = &v["pairs"][0];
+    assert_eq!(pair["near_duplicate"], true);
+    assert_eq!(pair["jaccard"], 1.0);
+    let p = &pair["passages"][0];
+    assert_eq!(p["kind"], "verbatim");
+    // `encoded.txt` sorts first, so it is the `a` side.
+    assert_eq!(pair["a"], "encoded.txt");
+    assert_eq!(p["a_text"], cut(&encoded, p, "a"));
+    assert_eq!(p["b_text"], cut(&plain, p, "b"));
+    assert_ne!(p["a_text"], p["b_text"]);
+}
