@@ -542,6 +542,21 @@ pub struct AlignDoc {
 }
 
 impl AlignDoc {
+    /// How many units of the words the unit range `units` starts and ends in lie outside it.
+    fn units_outside(&self, units: &Range<usize>) -> usize {
+        let (first, last) = (self.units[units.start].tok, self.units[units.end - 1].tok);
+        let before = self.units[..units.start]
+            .iter()
+            .rev()
+            .take_while(|u| u.tok == first)
+            .count();
+        let after = self.units[units.end..]
+            .iter()
+            .take_while(|u| u.tok == last)
+            .count();
+        before + after
+    }
+
     /// Tokenises `text` for alignment. The normalised text is the text with ASCII lower-cased
     /// (one copy, not one string per word) and units of ASCII words point into it.
     /// Only what differs from those bytes — a non-ASCII word's normalised form, the words that
@@ -1212,7 +1227,14 @@ impl Aligner {
         {
             return None;
         }
-        let similarity = 2.0 * credit / (ua.len() + ub.len()) as f64;
+        // A passage holds whole words, so a contraction cut by the path ("We'll" whose "will"
+        // alone matched) is in it with all its units: those the path left out count as deleted
+        // (in `a`) or inserted (in `b`), or a passage whose texts differ could read as
+        // identical (similarity 1, no edits).
+        let (cut_a, cut_b) = (a.units_outside(&ua), b.units_outside(&ub));
+        deleted += cut_a;
+        inserted += cut_b;
+        let similarity = 2.0 * credit / (ua.len() + cut_a + ub.len() + cut_b) as f64;
         if similarity < self.cfg.min_similarity {
             return None;
         }
@@ -2090,6 +2112,25 @@ mod tests {
         "extradites",
         "data",
     ];
+
+    #[test]
+    fn a_contraction_cut_at_the_edge_counts_its_missing_word() {
+        // Only the "will" of "We'll" is in `b`: the passage holds all of "We'll", so its "we"
+        // is deleted, and the counts do not claim identical texts.
+        let a = "Asked about the data, Putin said We'll be prepared to look at them and talk \
+                 about it in the coming weeks.";
+        let b = "Officials said the president will \"be prepared to look at them and talk about \
+                 it\" once the papers arrive.";
+        let p = align(a, b);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(p[0].a_text.starts_with("We'll be prepared"), "{p:#?}");
+        assert_eq!(p[0].kind, PassageKind::Reworded);
+        assert_eq!((p[0].deleted, p[0].inserted, p[0].substituted), (1, 0, 0));
+        assert!(p[0].similarity < 1.0);
+        // Whole on both sides, the contraction is one substitution-free match of two units.
+        let p = align(a, &b.replace("will", "we'll"));
+        assert_eq!((p[0].deleted, p[0].inserted, p[0].similarity), (0, 0, 1.0));
+    }
 
     #[test]
     fn reworded_with_contraction_and_insertion() {
