@@ -44,7 +44,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::entities::OffsetMap;
+use crate::markup::OffsetMap;
 use crate::shingle::combine;
 use crate::tokenize::{normalize_word, word_parts, Stretch, WORD};
 use crate::Error;
@@ -203,9 +203,11 @@ impl std::fmt::Debug for DiffSegment {
 }
 
 impl Passage {
-    /// The passage found on decoded views of two texts ([`crate::entities`]), moved back onto
+    /// The passage found on decoded views of two texts ([`crate::markup`]), moved back onto
     /// the texts themselves: offsets, texts and diff segments then refer to `a` and `b` as
-    /// given. A side whose map is `None` was its own view and is left as it is.
+    /// given. A side whose map is `None` was its own view and is left as it is. Markup read as
+    /// nothing (`<b>`) before the first word or after the last is left out of the passage;
+    /// inside it, it goes with the segment before it.
     pub fn to_source(
         mut self,
         a: &str,
@@ -216,21 +218,28 @@ impl Passage {
         if a_map.is_none() && b_map.is_none() {
             return self;
         }
-        let at = |map: Option<&OffsetMap>, i: usize| map.map_or(i, |m| m.source(i));
+        let start = |map: Option<&OffsetMap>, i: usize| map.map_or(i, |m| m.start(i));
+        let end = |map: Option<&OffsetMap>, i: usize| map.map_or(i, |m| m.end(i));
+        let last = self.diff.len().saturating_sub(1);
         let (mut va, mut vb) = (self.a_start, self.b_start);
-        for seg in &mut self.diff {
+        for (k, seg) in self.diff.iter_mut().enumerate() {
             let (na, nb) = (va + seg.a_len(), vb + seg.b_len());
+            let (ea, eb) = if k == last {
+                (end(a_map, na), end(b_map, nb))
+            } else {
+                (start(a_map, na), start(b_map, nb))
+            };
             *seg = DiffSegment::new(
                 seg.op(),
-                at(a_map, na) - at(a_map, va),
-                at(b_map, nb) - at(b_map, vb),
+                ea.saturating_sub(start(a_map, va)),
+                eb.saturating_sub(start(b_map, vb)),
             );
             (va, vb) = (na, nb);
         }
-        self.a_start = at(a_map, self.a_start);
-        self.a_end = at(a_map, self.a_end);
-        self.b_start = at(b_map, self.b_start);
-        self.b_end = at(b_map, self.b_end);
+        self.a_start = start(a_map, self.a_start);
+        self.a_end = end(a_map, self.a_end).max(self.a_start);
+        self.b_start = start(b_map, self.b_start);
+        self.b_end = end(b_map, self.b_end).max(self.b_start);
         (self.a_text, self.b_text) =
             shared_texts(&a[self.a_start..self.a_end], &b[self.b_start..self.b_end]);
         self
@@ -879,10 +888,10 @@ impl Aligner {
     }
 
     /// Aligns two texts on their own, as `reprint diff` does: each is read through its decoded
-    /// view ([`crate::entities`]), every n-gram counts as rare, and the passages come back with
+    /// view ([`crate::markup`]), every n-gram counts as rare, and the passages come back with
     /// offsets into the texts as given.
     pub fn align_texts(&self, a: &str, b: &str) -> Vec<Passage> {
-        let (da, db) = (crate::entities::decode(a), crate::entities::decode(b));
+        let (da, db) = (crate::markup::decode(a), crate::markup::decode(b));
         let va = da.as_ref().map_or(a, |d| &d.0);
         let vb = db.as_ref().map_or(b, |d| &d.0);
         self.align(va, &AlignDoc::new(va), vb, &AlignDoc::new(vb), 4, &|_| true)
@@ -2061,9 +2070,16 @@ mod tests {
         for p in &found {
             assert_segments_tile(p);
         }
-        // The same texts with `a` written in character references: the same passages, at
-        // offsets into the encoded text, whose pieces decode to the plain ones.
-        let encoded = a.replace('\'', "&#39;").replace(',', "&#x2C;");
+        // The same texts with `a` written as HTML (character references, a paragraph, inline
+        // tags): the same passages, at offsets into the HTML, whose pieces decode to the
+        // plain ones.
+        let encoded = format!(
+            "<p>{}</p>",
+            a.replace('\'', "&#39;")
+                .replace(',', "&#x2C;")
+                .replace("minister", "<a href=\"/m\">minister</a>")
+                .replace("Russia", "<b>Rus</b>sia")
+        );
         let mapped = Aligner::default().align_texts(&encoded, &b);
         assert_eq!(mapped.len(), found.len());
         for (q, p) in mapped.iter().zip(&found) {
@@ -2079,7 +2095,7 @@ mod tests {
             );
             let pieces = |p: &Passage| -> Vec<(DiffOp, String, String)> {
                 p.diff_texts()
-                    .map(|(op, x, y)| (op, crate::entities::decoded(x).into_owned(), y.into()))
+                    .map(|(op, x, y)| (op, crate::markup::decoded(x).into_owned(), y.into()))
                     .collect()
             };
             assert_eq!(pieces(q), pieces(p));

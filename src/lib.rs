@@ -47,10 +47,10 @@
 pub mod align;
 pub mod cluster;
 pub mod corpus;
-pub mod entities;
 pub mod error;
 pub mod eval;
 pub mod lsh;
+pub mod markup;
 pub mod minhash;
 pub mod quality;
 pub mod quote;

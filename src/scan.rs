@@ -38,8 +38,8 @@ use rayon::prelude::*;
 use crate::align::{AlignDoc, Aligner, AlignerBuilder, Passage};
 use crate::cluster::components;
 use crate::corpus::{read_inputs_with, Document, Location, ReadOptions, Warnings};
-use crate::entities::OffsetMap;
 use crate::lsh::{self, LshParams};
+use crate::markup::OffsetMap;
 use crate::minhash::{self, MinHasher, Scheme};
 use crate::report::{Cluster, DocumentInfo, Pair, Report, StageTime, Stats};
 use crate::reuse::{self, ReuseCandidates};
@@ -300,7 +300,7 @@ struct Texts<'a> {
 /// A document read again and prepared for verification and alignment.
 struct Prepared {
     /// The text the detectors read: the document's, or its decoded view when it holds HTML
-    /// character references (kept only when passages are on).
+    /// markup ([`crate::markup`]; kept only when passages are on).
     text: String,
     /// With a decoded view: the document's own text and the map back to it, for reporting.
     source: Option<(String, OffsetMap)>,
@@ -468,7 +468,7 @@ impl Scanner {
 
     /// The first pass over one document: band keys and n-gram hashes.
     fn sketch(&self, text: &str) -> Sketch {
-        let view = crate::entities::decoded(text);
+        let view = crate::markup::decoded(text);
         let text = &*view;
         BUFFERS.with(|b| {
             let Buffers {
@@ -514,7 +514,7 @@ impl Scanner {
 
     /// A text read again, tokenised for verification and, with passages, alignment.
     fn prepare(&self, text: String) -> Prepared {
-        let (text, source) = match crate::entities::decode(&text) {
+        let (text, source) = match crate::markup::decode(&text) {
             Some((view, map)) => (view, self.cfg.passages.then_some((text, map))),
             None => (text, None),
         };

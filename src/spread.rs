@@ -277,7 +277,7 @@ fn build_cluster(occs: &[Occ<'_>], ids: &[u32], meta: &MetaIndex<'_>) -> Passage
     .unwrap_or_default();
     let words = |t: &str| {
         let mut toks = Vec::new();
-        tokenize(&crate::entities::decoded(t), &mut toks);
+        tokenize(&crate::markup::decoded(t), &mut toks);
         toks.into_iter().map(|t| t.hash).collect::<Vec<u64>>()
     };
     let canon_words = words(&canonical);

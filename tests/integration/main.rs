@@ -3,9 +3,9 @@
 mod archive;
 mod bad_input;
 mod cli;
-mod entities;
 mod html;
 mod languages;
+mod markup;
 mod planted;
 mod seeds;
 mod snapshots;

@@ -1,5 +1,5 @@
-//! Text scraped with its HTML character references left in: found as the same words, reported
-//! at offsets into the text as given.
+//! Text scraped with its HTML left in (character references, tags): found as the same words,
+//! reported at offsets into the text as given.
 
 use crate::util::{scan_json, write};
 
@@ -93,4 +93,34 @@ fn a_copy_that_encodes_its_punctuation_is_a_near_duplicate() {
     assert_eq!(p["a_text"], cut(&encoded, p, "a"));
     assert_eq!(p["b_text"], cut(&plain, p, "b"));
     assert_ne!(p["a_text"], p["b_text"]);
+}
+
+#[test]
+fn an_html_article_shares_its_quote_with_a_plain_one() {
+    // A link and an emphasis inside the quotation, paragraphs as tags: without reading the
+    // markup, the link's words split the quote and `<em>` is a word.
+    let html = "<p>Officials met on Monday in Geneva.</p>\n<p>Putin told <a \
+                href=\"https://www.example.com/news\">NBC News</a>: &ldquo;We&rsquo;ll be \
+                prepared to look at them and talk about it, but <em>we have seen nothing</em> \
+                so far.&rdquo;</p><p>The talks then ended.</p>";
+    let plain = "Markets were quiet.\n\nPutin told NBC News: \u{201C}We\u{2019}ll be prepared \
+                 to look at them and talk about it, but we have seen nothing so far.\u{201D}\n\n\
+                 Other news followed.";
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "html.txt", html.as_bytes());
+    write(dir.path(), "plain.txt", plain.as_bytes());
+    let v = scan_json(&[dir.path().to_str().unwrap()]);
+    let ps = v["pairs"][0]["passages"].as_array().unwrap();
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    let p = &ps[0];
+    assert_eq!(
+        (p["kind"].as_str(), p["quote"].as_bool()),
+        (Some("verbatim"), Some(true))
+    );
+    assert_eq!(p["speaker"], "Putin");
+    assert_eq!(p["a_text"], cut(html, p, "a"));
+    assert_eq!(p["b_text"], cut(plain, p, "b"));
+    let a_text = p["a_text"].as_str().unwrap();
+    assert!(a_text.starts_with("Putin told <a href="), "{a_text}");
+    assert!(a_text.ends_with("</em> so far"), "{a_text}");
 }
