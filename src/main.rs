@@ -182,6 +182,10 @@ struct ScanArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
+    /// In the table view, show long shared stretches whole (by default a stretch of more than
+    /// 48 shared words shows its first and last 16).
+    #[arg(long)]
+    full_text: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -200,6 +204,10 @@ struct DiffArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
+    /// In the table view, show long shared stretches whole (by default a stretch of more than
+    /// 48 shared words shows its first and last 16).
+    #[arg(long)]
+    full_text: bool,
 }
 
 fn main() -> ExitCode {
@@ -408,7 +416,14 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
         BTreeMap::new()
     };
     write_output(args.output.as_deref(), |out| match format {
-        Format::Table => terminal::write_report(&report, terminal::TerminalOptions { color }, out),
+        Format::Table => terminal::write_report(
+            &report,
+            terminal::TerminalOptions {
+                color,
+                full_text: args.full_text,
+            },
+            out,
+        ),
         Format::Json => json::write_json(&report, out),
         Format::Jsonl => json::write_jsonl(&report, out),
         Format::Html => html::write_html(&report, &texts, &html_opts, out),
@@ -511,7 +526,10 @@ fn diff(args: DiffArgs) -> anyhow::Result<bool> {
             &na,
             &nb,
             &passages,
-            terminal::TerminalOptions { color },
+            terminal::TerminalOptions {
+                color,
+                full_text: args.full_text,
+            },
             out,
         ),
         Format::Json | Format::Jsonl | Format::Html => {

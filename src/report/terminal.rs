@@ -5,6 +5,12 @@
 //! with both texts. Reworded passages show a word-level diff: with colour, deleted and replaced
 //! words of `a` in red and inserted and replacing words of `b` in green; without colour, in the
 //! `wdiff` style `[-deleted-]` and `{+inserted+}`.
+//!
+//! A stretch of more than [`ELIDE_ABOVE`] words that both texts share (a syndicated copy is
+//! one of a thousand) is shown by its first and last [`ELIDE_KEEP`] words around
+//! `[… N words …]`, as a diff tool shows context around its changes: every change stays in view,
+//! quotes are shown whole, and a scan of an archive does not print each copied article twice in
+//! full. [`TerminalOptions::full_text`] turns that off; JSON and HTML always carry every text.
 
 use std::io::{self, Write};
 
@@ -18,24 +24,34 @@ use crate::align::{DiffOp, Passage, PassageKind};
 pub struct TerminalOptions {
     /// Use ANSI colours. Default: `false`.
     pub color: bool,
+    /// Show long shared stretches whole instead of by their ends. Default: `false`.
+    pub full_text: bool,
 }
+
+/// Shared stretches longer than this many words are shown by their ends.
+pub const ELIDE_ABOVE: usize = 48;
+
+/// Words shown at each end of an elided stretch.
+pub const ELIDE_KEEP: usize = 16;
 
 struct Styles {
     head: Style,
     del: Style,
     ins: Style,
     dim: Style,
+    full_text: bool,
 }
 
 impl Styles {
-    fn new(color: bool) -> Styles {
-        if !color {
+    fn new(opts: TerminalOptions) -> Styles {
+        if !opts.color {
             let s = Style::new();
             return Styles {
                 head: s,
                 del: s,
                 ins: s,
                 dim: s,
+                full_text: opts.full_text,
             };
         }
         Styles {
@@ -43,7 +59,25 @@ impl Styles {
             del: Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
             ins: Style::new().fg_color(Some(AnsiColor::Green.into())).bold(),
             dim: Style::new().dimmed(),
+            full_text: opts.full_text,
         }
+    }
+
+    /// A stretch both texts share, on one line: whole, or by its ends when it is long.
+    fn shared(&self, s: &str) -> String {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        if self.full_text || words.len() <= ELIDE_ABOVE {
+            return words.join(" ");
+        }
+        let n = words.len();
+        format!(
+            "{} {}[… {} words …]{} {}",
+            words[..ELIDE_KEEP].join(" "),
+            self.dim.render(),
+            n - 2 * ELIDE_KEEP,
+            self.dim.render_reset(),
+            words[n - ELIDE_KEEP..].join(" ")
+        )
     }
 }
 
@@ -80,7 +114,7 @@ pub fn write_report<W: Write>(
     opts: TerminalOptions,
     mut out: W,
 ) -> io::Result<()> {
-    let st = Styles::new(opts.color);
+    let st = Styles::new(opts);
     let s = &report.stats;
     let passage_pairs = report
         .pairs
@@ -289,7 +323,7 @@ pub fn write_passages<W: Write>(
     opts: TerminalOptions,
     mut out: W,
 ) -> io::Result<()> {
-    let st = Styles::new(opts.color);
+    let st = Styles::new(opts);
     writeln!(
         out,
         "{}{a}  ↔  {b}: {} shared {}{}",
@@ -329,21 +363,20 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
             "      a {}..{}  {}",
             p.a_start,
             p.a_end,
-            one_line(&p.a_text)
+            st.shared(&p.a_text)
         )?;
         writeln!(
             out,
             "      b {}..{}  {}",
             p.b_start,
             p.b_end,
-            one_line(&p.b_text)
+            st.shared(&p.b_text)
         )?;
         return Ok(());
     }
     let mut a_line = String::new();
     let mut b_line = String::new();
     for (op, ta, tb) in p.diff_texts() {
-        let (sa, sb) = (one_line(ta), one_line(tb));
         let push = |line: &mut String, text: &str, style: Style, open: &str, close: &str| {
             if text.is_empty() {
                 return;
@@ -359,12 +392,12 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
         };
         match op {
             DiffOp::Equal => {
-                push(&mut a_line, &sa, Style::new(), "", "");
-                push(&mut b_line, &sb, Style::new(), "", "");
+                push(&mut a_line, &st.shared(ta), Style::new(), "", "");
+                push(&mut b_line, &st.shared(tb), Style::new(), "", "");
             }
             DiffOp::Replace | DiffOp::Delete | DiffOp::Insert => {
-                push(&mut a_line, &sa, st.del, "[-", "-]");
-                push(&mut b_line, &sb, st.ins, "{+", "+}");
+                push(&mut a_line, &one_line(ta), st.del, "[-", "-]");
+                push(&mut b_line, &one_line(tb), st.ins, "{+", "+}");
             }
         }
     }
@@ -437,5 +470,45 @@ mod tests {
         );
         assert!(text.contains("  a.txt: binary file"), "{text}");
         assert!(text.contains("… and 24 more"), "{text}");
+    }
+
+    #[test]
+    fn long_shared_stretches_show_their_ends_and_every_change() {
+        let words: Vec<String> = (0..200).map(|k| format!("w{k}")).collect();
+        let a = words.join(" ");
+        let mut edited = words.clone();
+        edited[100] = "CHANGED".into();
+        let b = edited.join(" ");
+        let aligner = crate::Aligner::default();
+        let show = |a: &str, b: &str, full_text: bool| {
+            let mut out = Vec::new();
+            let opts = TerminalOptions {
+                color: false,
+                full_text,
+            };
+            write_passages("a", "b", &aligner.align_texts(a, b), opts, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        // Verbatim: first and last sixteen words, the 168 between counted.
+        let text = show(&a, &a, false);
+        assert!(text.contains("w0 w1 "), "{text}");
+        assert!(text.contains(" w15 [… 168 words …] w184 "), "{text}");
+        assert!(text.contains(" w199\n"), "{text}");
+        assert!(!text.contains(" w16 "), "{text}");
+        // Reworded: the change and its context stay; the stretches on either side shrink.
+        let text = show(&a, &b, false);
+        assert!(text.contains(" w15 [… 68 words …] w84 "), "{text}");
+        assert!(text.contains(" w116 [… 67 words …] w184 "), "{text}");
+        assert!(
+            text.contains("[-w100-]") && text.contains("{+CHANGED+}"),
+            "{text}"
+        );
+        assert!(text.contains(" w99 [-w100-] w101 "), "{text}");
+        // Whole on request.
+        let text = show(&a, &b, true);
+        assert!(!text.contains('…') && text.contains(" w16 ") && text.contains(" w150 "));
+        // A quote-sized passage is never cut.
+        let short = words[..ELIDE_ABOVE].join(" ");
+        assert!(!show(&short, &short, false).contains('…'));
     }
 }

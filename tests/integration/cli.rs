@@ -277,3 +277,24 @@ fn bad_settings_are_errors() {
             .code(2);
     }
 }
+
+#[test]
+fn the_table_shows_a_copied_article_by_its_ends_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let article: String = (0..120).map(|k| format!("word{k} ")).collect();
+    write(dir.path(), "a.txt", article.as_bytes());
+    write(dir.path(), "b.txt", article.as_bytes());
+    let table = |extra: &[&str]| {
+        let out = reprint()
+            .args(["scan", "--color", "never", "--quiet"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let short = table(&[]);
+    assert!(short.contains(" word15 [… 88 words …] word104 "), "{short}");
+    let full = table(&["--full-text"]);
+    assert!(!full.contains("[…") && full.contains(" word60 "), "{full}");
+}
