@@ -511,6 +511,18 @@ mod tests {
     }
 
     proptest! {
+        /// Any text, markup-like or not: decoding never panics and maps back onto the text.
+        #[test]
+        fn any_text_decodes_and_maps_back(text in "(\\PC|[<>&;#/!-]|<p>|&amp;|<!--|-->){0,40}") {
+            if let Some((v, map)) = decode(&text) {
+                prop_assert_eq!(map.start(v.len()), text.len());
+                if !v.is_empty() {
+                    let whole = &text[map.start(0)..map.end(v.len())];
+                    prop_assert_eq!(view(whole), v);
+                }
+            }
+        }
+
         /// The pieces of the original that the view's characters map to tile it in order and
         /// decode, each on its own, to those characters; start and end cut the same text but
         /// for markup read as nothing at the edges.
