@@ -28,7 +28,9 @@
 //! `</em>`, `<span class=x>`) and a comment (`<!-- … -->`) as nothing, so a word split by
 //! one stays whole. `<script>` and `<style>` go with their contents. Only the names of HTML
 //! elements count (`<p>`, not `<Reuters>` or `<3`), a tag ends at the first `>` outside quoted
-//! attribute values and holds no `<`, and a tag longer than 4 KiB is taken for text.
+//! attribute values and holds no `<` (not even quoted), a tag or comment longer than 4 KiB and a
+//! `<script>` or `<style>` element longer than 64 KiB are taken for text, and decoding stays
+//! linear in the text whatever it holds.
 //!
 //! Texts with neither `&` nor `<` cost one `memchr2` and are their own view.
 
@@ -99,10 +101,13 @@ pub fn decode(text: &str) -> Option<(String, OffsetMap)> {
     let mut view = String::new();
     let mut map = OffsetMap::default();
     let mut copied = 0;
+    let mut unclosed = Unclosed::default();
     loop {
         let found = match bytes[at] {
             b'&' => reference(&bytes[at..]),
-            _ => tag(&bytes[at..]).map(|(len, layout)| (len, Value::Str(layout))),
+            _ => {
+                tag(&bytes[at..], at, &mut unclosed).map(|(len, layout)| (len, Value::Str(layout)))
+            }
         };
         if let Some((len, value)) = found {
             if view.capacity() == 0 {
@@ -149,15 +154,30 @@ const MAX_TAG: usize = 4096;
 /// How far `<script>` and `<style>` elements are followed to their end tag.
 const MAX_RAW_ELEMENT: usize = 1 << 16;
 
-/// The tag (or comment) at the start of `s` (which starts with `<`): its length, and the text it
-/// is laid out as.
-fn tag(s: &[u8]) -> Option<(usize, &'static str)> {
-    let within = |needle: &[u8], from: usize, limit: usize| {
-        let hay = &s[from.min(s.len())..s.len().min(from + limit)];
-        memchr::memmem::find(hay, needle).map(|k| from + k + needle.len())
-    };
+/// Where earlier searches for the end of a comment and of a `<script>` or `<style>` element
+/// found none: an opener before that point is taken for text without searching again, so that
+/// a text of many unclosed openers is read in linear time.
+#[derive(Default)]
+struct Unclosed {
+    comment: usize,
+    raw: usize,
+}
+
+/// The tag (or comment) at the start of `s` (which starts with `<`, at byte `at` of the text):
+/// its length, and the text it is laid out as.
+fn tag(s: &[u8], at: usize, unclosed: &mut Unclosed) -> Option<(usize, &'static str)> {
     if s.starts_with(b"<!--") {
-        return within(b"-->", 4, MAX_TAG).map(|end| (end, ""));
+        if at < unclosed.comment {
+            return None;
+        }
+        let hay = &s[4..s.len().min(4 + MAX_TAG)];
+        return match memchr::memmem::find(hay, b"-->") {
+            Some(k) => Some((4 + k + 3, "")),
+            None => {
+                unclosed.comment = at + 4 + hay.len();
+                None
+            }
+        };
     }
     let closing = s.get(1) == Some(&b'/');
     let from = 1 + usize::from(closing);
@@ -178,7 +198,8 @@ fn tag(s: &[u8]) -> Option<(usize, &'static str)> {
         .binary_search_by(|(n, _)| n.as_bytes().cmp(name))
         .ok()?;
     let layout = ELEMENTS[k].1;
-    // The tag ends at the first `>` outside a quoted attribute value.
+    // The tag ends at the first `>` outside a quoted attribute value, and holds no `<` (which
+    // also keeps the scan linear: it never passes the next `<`).
     let mut i = from + name_len;
     match s.get(i) {
         Some(b'>' | b'/') => {}
@@ -190,7 +211,7 @@ fn tag(s: &[u8]) -> Option<(usize, &'static str)> {
         let &b = s.get(i).filter(|_| i < MAX_TAG)?;
         match (quote, b) {
             (None, b'>') => break i + 1,
-            (None, b'<') => return None,
+            (_, b'<') => return None,
             (None, b'"' | b'\'') => quote = Some(b),
             (Some(q), b) if b == q => quote = None,
             _ => {}
@@ -198,15 +219,21 @@ fn tag(s: &[u8]) -> Option<(usize, &'static str)> {
         i += 1;
     };
     if !closing && (name == b"script" || name == b"style") {
+        if at < unclosed.raw {
+            return None;
+        }
         let mut close = *b"</script";
         let close = &mut close[..2 + name_len];
         close[2..].copy_from_slice(name);
         // The end tag, in any case: search the lower-cased bytes of what follows.
         let rest = &s[end..s.len().min(end + MAX_RAW_ELEMENT)];
         let lower: Vec<u8> = rest.iter().map(u8::to_ascii_lowercase).collect();
-        let at = memchr::memmem::find(&lower, close)?;
-        let gt = memchr::memchr(b'>', &rest[at..])?;
-        return Some((end + at + gt + 1, ""));
+        let Some(k) = memchr::memmem::find(&lower, close) else {
+            unclosed.raw = at + end + rest.len();
+            return None;
+        };
+        let gt = memchr::memchr(b'>', &rest[k..])?;
+        return Some((end + k + gt + 1, ""));
     }
     Some((end, layout))
 }
@@ -460,6 +487,7 @@ mod tests {
             "<!-- never closed",
             "<script>never closed",
             "< p>",
+            "<a title=\"x<y\">",
         ] {
             assert_eq!(decode(s), None, "{s}");
         }
@@ -486,6 +514,23 @@ mod tests {
         assert_eq!(
             view("a<script type=\"text/javascript\">if (x < y) {}</SCRIPT >b<style>p{}</style>c"),
             "abc"
+        );
+    }
+
+    #[test]
+    fn many_unclosed_openers_are_text() {
+        // Each of these openers would search kilobytes ahead for its end; the text holds a
+        // hundred thousand of them and no end, and comes back as it is.
+        for unit in ["<a \"", "<!--", "<script>", "<style x='"] {
+            let text = unit.repeat(100_000);
+            assert!(decode(&text).is_none(), "{unit}");
+        }
+        // Past the openers' reach, a comment that is closed is still read.
+        let openers = "<!--".repeat(2000) + &"z".repeat(5000);
+        let text = format!("{openers}<!-- c -->y");
+        assert!(
+            view(&text) == format!("{openers}y"),
+            "the closed comment is read"
         );
     }
 
