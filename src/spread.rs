@@ -271,7 +271,13 @@ fn build_cluster(occs: &[Occ<'_>], ids: &[u32], meta: &MetaIndex<'_>) -> Passage
         Some(s) => members.iter().find(|m| &m.doc == s).map(|m| m.text.clone()),
         None => members
             .iter()
-            .max_by(|x, y| x.text.len().cmp(&y.text.len()).then(y.doc.cmp(&x.doc)))
+            // Longest as read: a member that carries HTML markup is not longer for it.
+            .max_by_key(|m| {
+                (
+                    crate::markup::decoded(&m.text).len(),
+                    std::cmp::Reverse(&m.doc),
+                )
+            })
             .map(|m| m.text.clone()),
     }
     .unwrap_or_default();
@@ -616,6 +622,31 @@ mod tests {
         assert_eq!(c[0].source, None);
         assert_eq!(c[0].source_reason, "no dates");
         assert_eq!(c[0].outlets, 2);
+    }
+
+    #[test]
+    fn markup_does_not_make_a_member_the_longest() {
+        // `x` carries the quote as HTML, longer in bytes; `y`'s plain text is longer as read.
+        let q = "some <b>quoted</b> words that travel";
+        let r = "some quoted words that travel far";
+        let pairs = vec![pair(
+            "x",
+            "y",
+            vec![passage((0, q.len(), q), (5, 5 + r.len(), r))],
+        )];
+        let c = passage_clusters(&pairs, &BTreeMap::new());
+        assert!(q.len() > r.len());
+        assert_eq!(&*c[0].text, r);
+        // Verbatim or not is judged on the decoded words too.
+        assert_eq!(c[0].members[0].kind, PassageKind::Reworded);
+        let same = "some quoted words that travel";
+        let pairs = vec![pair(
+            "x",
+            "y",
+            vec![passage((0, q.len(), q), (5, 34, same))],
+        )];
+        let c = passage_clusters(&pairs, &BTreeMap::new());
+        assert!(c[0].members.iter().all(|m| m.kind == PassageKind::Verbatim));
     }
 
     #[test]
