@@ -49,6 +49,11 @@ struct Mark {
 }
 
 impl OffsetMap {
+    /// Bytes the map holds on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.marks.capacity() * std::mem::size_of::<Mark>()
+    }
+
     /// Where byte `i` of the view starts in the original text: a character decoded from a
     /// reference starts where the reference starts, and markup read as nothing just before `i`
     /// is passed over.

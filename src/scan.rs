@@ -531,12 +531,15 @@ impl Scanner {
         };
         // What it will hold, roughly: the text; per word its span, hashes, alignment unit and
         // seed n-gram (about 80 bytes a word, 15 a byte of text); the shingle set and
-        // signature once computed.
+        // signature once computed; with markup, the text as given and its offset map too.
         let size = if self.cfg.passages {
             text.len() * 16
         } else {
             hashes.len() * 24 + text.len()
-        } + 1024;
+        } + source
+            .as_ref()
+            .map_or(0, |(t, map)| t.len() + map.heap_bytes())
+            + 1024;
         Prepared {
             text,
             source,
