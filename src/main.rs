@@ -179,6 +179,13 @@ struct ScanArgs {
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    table: TableArgs,
+}
+
+/// How the table view looks: the options `scan` and `diff` share.
+#[derive(clap::Args, Debug)]
+struct TableArgs {
     /// When to use colours.
     #[arg(long, value_enum, default_value = "auto")]
     color: Color,
@@ -186,6 +193,17 @@ struct ScanArgs {
     /// 48 shared words shows its first and last 16).
     #[arg(long)]
     full_text: bool,
+}
+
+impl TableArgs {
+    /// The terminal renderer's options; `to_file` when the output does not go to standard
+    /// output.
+    fn options(&self, to_file: bool) -> terminal::TerminalOptions {
+        terminal::TerminalOptions {
+            color: use_color(self.color, to_file),
+            full_text: self.full_text,
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -201,13 +219,8 @@ struct DiffArgs {
     /// a word, in Thai, Lao, Khmer and Myanmar as a third).
     #[arg(long, default_value_t = 8)]
     min_words: usize,
-    /// When to use colours.
-    #[arg(long, value_enum, default_value = "auto")]
-    color: Color,
-    /// In the table view, show long shared stretches whole (by default a stretch of more than
-    /// 48 shared words shows its first and last 16).
-    #[arg(long)]
-    full_text: bool,
+    #[command(flatten)]
+    table: TableArgs,
 }
 
 fn main() -> ExitCode {
@@ -407,7 +420,6 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
             human_bytes(report.stats.spilled_bytes)
         );
     }
-    let color = use_color(args.color, args.output.is_some());
     let format = args.format;
     let html_opts = html::HtmlOptions::new();
     let texts = if format == Format::Html {
@@ -416,14 +428,9 @@ fn scan(args: ScanArgs) -> anyhow::Result<bool> {
         BTreeMap::new()
     };
     write_output(args.output.as_deref(), |out| match format {
-        Format::Table => terminal::write_report(
-            &report,
-            terminal::TerminalOptions {
-                color,
-                full_text: args.full_text,
-            },
-            out,
-        ),
+        Format::Table => {
+            terminal::write_report(&report, args.table.options(args.output.is_some()), out)
+        }
         Format::Json => json::write_json(&report, out),
         Format::Jsonl => json::write_jsonl(&report, out),
         Format::Html => html::write_html(&report, &texts, &html_opts, out),
@@ -520,18 +527,10 @@ fn diff(args: DiffArgs) -> anyhow::Result<bool> {
     let aligner = AlignerBuilder::new().min_words(args.min_words).build()?;
     let passages = aligner.align_texts(&a, &b);
     let (na, nb) = (args.a.display().to_string(), args.b.display().to_string());
-    let color = use_color(args.color, false);
     write_output(None, |out| match args.format {
-        Format::Table => terminal::write_passages(
-            &na,
-            &nb,
-            &passages,
-            terminal::TerminalOptions {
-                color,
-                full_text: args.full_text,
-            },
-            out,
-        ),
+        Format::Table => {
+            terminal::write_passages(&na, &nb, &passages, args.table.options(false), out)
+        }
         Format::Json | Format::Jsonl | Format::Html => {
             let value = DiffOutput {
                 a: na.clone(),
