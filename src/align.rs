@@ -892,11 +892,10 @@ impl Aligner {
     /// offsets into the texts as given.
     pub fn align_texts(&self, a: &str, b: &str) -> Vec<Passage> {
         let (da, db) = (crate::markup::decode(a), crate::markup::decode(b));
-        let va = da.as_ref().map_or(a, |d| &d.0);
-        let vb = db.as_ref().map_or(b, |d| &d.0);
+        let ((va, a_map), (vb, b_map)) = (crate::markup::view(a, &da), crate::markup::view(b, &db));
         self.align(va, &AlignDoc::new(va), vb, &AlignDoc::new(vb), 4, &|_| true)
             .into_iter()
-            .map(|p| p.to_source(a, da.as_ref().map(|d| &d.1), b, db.as_ref().map(|d| &d.1)))
+            .map(|p| p.to_source(a, a_map, b, b_map))
             .collect()
     }
 

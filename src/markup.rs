@@ -145,6 +145,18 @@ pub fn decode(text: &str) -> Option<(String, OffsetMap)> {
     Some((view, map))
 }
 
+/// What to read of `text`, given [`decode`]'s result for it: the decoded view and the map back,
+/// or `text` itself.
+pub fn view<'a>(
+    text: &'a str,
+    decoded: &'a Option<(String, OffsetMap)>,
+) -> (&'a str, Option<&'a OffsetMap>) {
+    match decoded {
+        Some((view, map)) => (view, Some(map)),
+        None => (text, None),
+    }
+}
+
 /// `text` with its markup decoded, borrowed when it has none.
 pub fn decoded(text: &str) -> std::borrow::Cow<'_, str> {
     match decode(text) {

@@ -907,13 +907,12 @@ impl Scanner {
                     })
                     .collect(),
             };
-            if pa.source.is_some() || pb.source.is_some() {
-                let ((a, a_map), (b, b_map)) = (pa.original(), pb.original());
-                passages = passages
-                    .into_iter()
-                    .map(|p| p.to_source(a, a_map, b, b_map))
-                    .collect();
-            }
+            // Back onto the texts as given (a text without markup is its own view).
+            let ((a, a_map), (b, b_map)) = (pa.original(), pb.original());
+            passages = passages
+                .into_iter()
+                .map(|p| p.to_source(a, a_map, b, b_map))
+                .collect();
         }
         let (inter, len_x, len_y, estimate) = match sets {
             Some(s) => s,
