@@ -165,6 +165,32 @@ pub fn decoded(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `text` decoded for a reader: [`decoded`], with the line breaks that tags lay out kept to one
+/// blank line at most (consecutive block elements, and the source's own line breaks between
+/// them, would otherwise stack up blank lines a browser never shows). Text without markup is
+/// returned as it is. For display only: the detectors read [`decode`]'s view, whose offsets
+/// map back to the text.
+pub fn readable(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some((view, _)) = decode(text) else {
+        return text.into();
+    };
+    let mut out = String::with_capacity(view.len());
+    let mut rest = view.as_str();
+    while let Some(at) = rest.find(char::is_whitespace) {
+        out.push_str(&rest[..at]);
+        let run = &rest[at..];
+        let len = run.find(|c: char| !c.is_whitespace()).unwrap_or(run.len());
+        let breaks = run[..len].matches('\n').count();
+        out.push_str(match breaks {
+            0 | 1 => &run[..len],
+            _ => "\n\n",
+        });
+        rest = &run[len..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// The longest tag read as markup, in bytes.
 const MAX_TAG: usize = 4096;
 
@@ -532,6 +558,18 @@ mod tests {
             view("a<script type=\"text/javascript\">if (x < y) {}</SCRIPT >b<style>p{}</style>c"),
             "abc"
         );
+    }
+
+    #[test]
+    fn readable_text_keeps_one_blank_line_between_blocks() {
+        assert_eq!(
+            readable("<div>\n  <p>One &amp; two.</p>\n<p>Three\nfour<br>five</p></div>"),
+            "\n\nOne & two.\n\nThree\nfour\nfive\n\n"
+        );
+        assert_eq!(readable("a <em>b</em>  c"), "a b  c");
+        // Text without markup is left as it is, blank lines and all.
+        let plain = "One.\n\n\n\nTwo  three.";
+        assert!(matches!(readable(plain), std::borrow::Cow::Borrowed(t) if t == plain));
     }
 
     #[test]

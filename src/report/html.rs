@@ -190,6 +190,19 @@ impl fmt::Display for Esc<'_> {
     }
 }
 
+/// A piece of a document as the detectors read it, escaped: HTML markup left in the text has
+/// its tags laid out and its character references decoded ([`crate::markup::readable`]), so a
+/// page's `&#8217;` reads `’` and its `<em>` is not shown as text. Offsets in the report still
+/// count bytes of the text as given. Pieces are cut where passages and diff segments start and
+/// end, which is never inside a tag or a reference.
+struct Read<'a>(&'a str);
+
+impl fmt::Display for Read<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Esc(&crate::markup::readable(self.0)).fmt(f)
+    }
+}
+
 /// `12345` → `12,345`.
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -671,7 +684,7 @@ impl<W: Write> Page<'_, W> {
             writeln!(
                 self.out,
                 "</header>\n<blockquote class=\"canon\">{}</blockquote>",
-                Esc(&c.text)
+                Read(&c.text)
             )?;
             writeln!(
                 self.out,
@@ -1043,7 +1056,7 @@ impl<W: Write> Page<'_, W> {
             // `cursor` is a char boundary, so the floor of anything above it stays above it.
             let s = floor_boundary(text, s.max(cursor));
             let e = floor_boundary(text, e).max(s);
-            write!(self.out, "{}", Esc(&text[cursor..s]))?;
+            write!(self.out, "{}", Read(&text[cursor..s]))?;
             write!(
                 self.out,
                 "<mark class=\"passage {kind}\" id=\"p{k}-{j}-{me}\" data-passage=\"p{k}-{j}\">\
@@ -1059,12 +1072,12 @@ impl<W: Write> Page<'_, W> {
             if (s, e) == side.range(p) && slice == side.text(p) {
                 self.passage_text(p, side)?;
             } else {
-                write!(self.out, "{}", Esc(slice))?;
+                write!(self.out, "{}", Read(slice))?;
             }
             write!(self.out, "</mark>")?;
             cursor = e;
         }
-        write!(self.out, "{}", Esc(&text[cursor..]))?;
+        write!(self.out, "{}", Read(&text[cursor..]))?;
         writeln!(self.out, "</div></div>")
     }
 
@@ -1083,10 +1096,10 @@ impl<W: Write> Page<'_, W> {
                 None => false,
             });
         if !spelled || !rest.is_empty() {
-            return write!(self.out, "{}", Esc(text));
+            return write!(self.out, "{}", Read(text));
         }
         for seg in p.diff_texts() {
-            let t = side.diff_part(seg);
+            let t = crate::markup::readable(side.diff_part(seg));
             let changed = match (seg.0, side) {
                 (DiffOp::Equal, _) => None,
                 (DiffOp::Replace, Side::A) => Some(("del", "replace")),
@@ -1105,7 +1118,7 @@ impl<W: Write> Page<'_, W> {
                         Esc(&t[words.len()..])
                     )?;
                 }
-                _ => write!(self.out, "{}", Esc(t))?,
+                _ => write!(self.out, "{}", Esc(&t))?,
             }
         }
         Ok(())

@@ -63,8 +63,10 @@ impl Styles {
         }
     }
 
-    /// A stretch both texts share, on one line: whole, or by its ends when it is long.
+    /// A stretch both texts share, on one line, as read ([`as_read`]): whole, or by its ends
+    /// when it is long.
     fn shared(&self, s: &str) -> String {
+        let s = as_read(s);
         let words: Vec<&str> = s.split_whitespace().collect();
         if self.full_text || words.len() <= ELIDE_ABOVE {
             return words.join(" ");
@@ -81,9 +83,19 @@ impl Styles {
     }
 }
 
-/// Collapses runs of white space (newlines included) into one space, for one-line display.
+/// Collapses runs of white space (newlines included) into one space, for one-line display of
+/// text as read ([`as_read`]).
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    as_read(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A piece of a document as the detectors read it: with HTML markup left in the text, its tags
+/// laid out and its character references decoded ([`crate::markup::readable`]), so `&#8217;`
+/// shows as `’` and `<em>` not at all. The offsets printed beside it still count bytes of the
+/// text as given, as in JSON. Pieces are cut where passages and diff segments start and end,
+/// which is never inside a tag or a reference.
+fn as_read(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::markup::readable(s)
 }
 
 /// Writes the warnings counted while reading, if any: the counts, then the first messages

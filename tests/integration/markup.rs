@@ -1,7 +1,7 @@
 //! Text scraped with its HTML left in (character references, tags): found as the same words,
 //! reported at offsets into the text as given.
 
-use crate::util::{scan_json, write};
+use crate::util::{reprint, scan_json, write};
 
 /// The byte range `start..end` of `text`, from a passage's JSON fields.
 fn cut<'t>(text: &'t str, p: &serde_json::Value, side: &str) -> &'t str {
@@ -123,4 +123,55 @@ fn an_html_article_shares_its_quote_with_a_plain_one() {
     let a_text = p["a_text"].as_str().unwrap();
     assert!(a_text.starts_with("Putin told <a href="), "{a_text}");
     assert!(a_text.ends_with("</em> so far"), "{a_text}");
+}
+
+#[test]
+fn the_terminal_and_html_views_show_marked_up_text_as_read() {
+    // A page's quote, reworded in a plain copy: the views show `’` and no `<em>`, while JSON
+    // keeps the text as given (the tests above).
+    let html = "<p>Officials met.</p>\n<p>Putin said: &ldquo;We&rsquo;ll be prepared to look at \
+                <em>them</em> and talk about it, but we have seen nothing so far.&rdquo;</p>";
+    let plain = "Markets were quiet. Putin said: \u{201C}We will be prepared to look at them and \
+                 talk about it, but we have seen nothing so far.\u{201D} Other news.";
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.txt", html.as_bytes());
+    let b = write(dir.path(), "b.txt", plain.as_bytes());
+    let out = reprint()
+        .args(["diff", "--color", "never"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{table}");
+    assert!(
+        table.contains("Putin said: \u{201C} [-We\u{2019}ll-] be prepared to look at them and"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("&rsquo;") && !table.contains("<em>"),
+        "{table}"
+    );
+
+    let page = dir.path().join("report.html");
+    let out = reprint()
+        .args(["scan", "--format", "html", "--quiet", "-o"])
+        .arg(&page)
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let page = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        page.contains("<del class=\"replace\">We\u{2019}ll</del>"),
+        "{page}"
+    );
+    assert!(page.contains("look at them and talk"), "{page}");
+    assert!(
+        !page.contains("&amp;rsquo;") && !page.contains("&lt;em&gt;"),
+        "{page}"
+    );
+    // Blocks keep one blank line between them, not one per tag.
+    assert!(page.contains("Officials met.\n\n<mark"), "{page}");
 }
