@@ -2,8 +2,9 @@
 //! standard input.
 //!
 //! 1. A **directory** is walked recursively (in sorted order, so ids come out the same on every
-//!    machine) for `.txt` and `.md` files; a document's id is its path relative to the directory,
-//!    with `/` separators. A directory without any is an error that says what it holds instead
+//!    machine) for text, Markdown and HTML files (`.txt`, `.md`, `.html`, `.htm`, in any case;
+//!    HTML is read through [`crate::markup`]); a document's id is its path relative to the
+//!    directory, with `/` separators. A directory without any is an error that says what it holds instead
 //!    (scanning nothing is never what was meant).
 //! 2. A **single text file** is one document whose id is the path as given.
 //! 3. **JSON Lines** (`.jsonl` or `.ndjson`, gzipped `.jsonl.gz` or `.ndjson.gz`, and `-` for
@@ -96,8 +97,8 @@ pub struct Warnings {
     pub bad_lines: u64,
     /// Dates that are not ISO 8601; the document is kept without its date.
     pub bad_dates: u64,
-    /// Files a directory scan passed over: neither `.txt` nor `.md` (hidden files not
-    /// counted). A JSON Lines or CSV archive is read when named itself.
+    /// Files a directory scan passed over: not `.txt`, `.md`, `.html` or `.htm` (hidden files
+    /// not counted). A JSON Lines or CSV archive is read when named itself.
     #[serde(default)]
     pub other_files: u64,
     /// The first few warnings in words (`file:line: what`), at most [`Warnings::MAX_MESSAGES`].
@@ -1036,6 +1037,10 @@ fn parse_text_file(path: &Path, id: String, max_bytes: usize) -> Result<Parsed> 
     ))
 }
 
+/// The extensions (in any case) of the files a directory scan reads: text, Markdown, and HTML
+/// (a saved page, read through its decoded view: [`crate::markup`]).
+const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm"];
+
 /// About 4 MB of JSON lines or 256 files make a batch.
 const BATCH_BYTES: usize = 4 << 20;
 const BATCH_FILES: usize = 256;
@@ -1172,7 +1177,7 @@ impl Reader<'_> {
                 if !entry.file_type().is_file() {
                     continue;
                 }
-                if !matches!(ext, "txt" | "md") {
+                if !TEXT_EXTENSIONS.iter().any(|t| ext.eq_ignore_ascii_case(t)) {
                     if other.is_none() {
                         other = Some(path.to_path_buf());
                     }
@@ -1180,7 +1185,7 @@ impl Reader<'_> {
                     if !hidden {
                         passed_over.other_files += 1;
                         passed_over.note(format!(
-                            "{}: not a .txt or .md file, skipped (name a .jsonl, .csv or .tsv archive itself)",
+                            "{}: not a .txt, .md or .html file, skipped (name a .jsonl, .csv or .tsv archive itself)",
                             path.display()
                         ));
                     }
@@ -1236,7 +1241,7 @@ impl Reader<'_> {
                 None => "no files".to_owned(),
             };
             let msg = format!(
-                "no .txt or .md files in this directory ({holds}); name JSON Lines files (.jsonl, .ndjson) directly"
+                "no .txt, .md or .html files in this directory ({holds}); name JSON Lines files (.jsonl, .ndjson) directly"
             );
             return Err(Error::Read {
                 path: input.to_path_buf(),
@@ -1642,11 +1647,12 @@ mod tests {
         write(dir.path(), "b.txt", b"beta words");
         write(dir.path(), "sub/a.md", b"alpha words");
         write(dir.path(), "a.txt", b"first words");
-        write(dir.path(), "skip.html", b"not read");
+        write(dir.path(), "page.HTML", b"<p>saved page</p>");
+        write(dir.path(), "skip.pdf", b"not read");
         let (docs, w) = read_all(&[dir.path().to_path_buf()], &ReadOptions::new()).unwrap();
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-        assert_eq!(ids, ["a.txt", "b.txt", "sub/a.md"]);
-        // The HTML file is passed over, and said so.
+        assert_eq!(ids, ["a.txt", "b.txt", "page.HTML", "sub/a.md"]);
+        // The PDF is passed over, and said so.
         assert_eq!((w.total(), w.other_files), (1, 1));
     }
 

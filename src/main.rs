@@ -101,7 +101,7 @@ enum Color {
 
 #[derive(clap::Args, Debug)]
 struct ScanArgs {
-    /// Directories (walked for .txt and .md), text files, JSON Lines files (.jsonl, .ndjson,
+    /// Directories (walked for .txt, .md, .html and .htm), text files, JSON Lines files (.jsonl, .ndjson,
     /// .jsonl.gz, .ndjson.gz), CSV or TSV files with a header row (.csv, .tsv, .csv.gz,
     /// .tsv.gz), or - for JSON Lines on standard input.
     #[arg(required = true)]

@@ -26,11 +26,14 @@
 //! `</div>`, `<li>`, `<h2>`, `<blockquote>`, …) as a blank line, so paragraphs stay paragraphs
 //! for quote detection, `<br>` as a line break, and an inline element (`<a href="…">`, `<b>`,
 //! `</em>`, `<span class=x>`) and a comment (`<!-- … -->`) as nothing, so a word split by
-//! one stays whole. `<script>` and `<style>` go with their contents. Only the names of HTML
-//! elements count (`<p>`, not `<Reuters>` or `<3`), a tag ends at the first `>` outside quoted
-//! attribute values and holds no `<` (not even quoted), a tag or comment longer than 4 KiB and a
-//! `<script>` or `<style>` element longer than 64 KiB are taken for text, and decoding stays
-//! linear in the text whatever it holds.
+//! one stays whole. What a browser does not show (`<head>`, `<script>`, `<style>`,
+//! `<template>`, `<noscript>`) and a page's chrome around its article (`<nav>`, `<header>`,
+//! `<footer>`, `<aside>`) go with their contents, as a reader view leaves them out: chrome
+//! repeats on every page of a site, and in a folder of a few saved pages no document-frequency
+//! cap can tell it from reuse. Only the names of HTML elements count (`<p>`, not `<Reuters>` or `<3`), a tag
+//! ends at the first `>` outside quoted attribute values and holds no `<` (not even quoted), a
+//! tag or comment longer than 4 KiB and a `<script>` or `<style>` element longer than 64 KiB
+//! are taken for text, and decoding stays linear in the text whatever it holds.
 //!
 //! Texts with neither `&` nor `<` cost one `memchr2` and are their own view.
 
@@ -197,13 +200,29 @@ const MAX_TAG: usize = 4096;
 /// How far `<script>` and `<style>` elements are followed to their end tag.
 const MAX_RAW_ELEMENT: usize = 1 << 16;
 
-/// Where earlier searches for the end of a comment and of a `<script>` or `<style>` element
-/// found none: an opener before that point is taken for text without searching again, so that
-/// a text of many unclosed openers is read in linear time.
+/// How far the other [`DROPPED`] elements are followed to their end tag: a page's `<head>` can
+/// hold hundreds of kilobytes of inline scripts and data.
+const MAX_DROPPED_ELEMENT: usize = 1 << 20;
+
+/// Elements read as nothing, with everything in them: what a browser does not show (`head`,
+/// `template`; `script`, `style` and, since scripts run, `noscript`) and a page's chrome around
+/// its article (`nav`, `header`, `footer`, `aside`: menus, sign-up boxes, related links), as a
+/// reader view leaves it out. Chrome repeats on every page of a site, and in a folder of a few
+/// saved pages no document-frequency cap can tell it from reuse. `script` and `style` hold raw
+/// text: without an end tag within [`MAX_RAW_ELEMENT`] their opener is taken for text. The
+/// others hold markup, and without an end tag within [`MAX_DROPPED_ELEMENT`] (`</head>` may be
+/// left out) only their tag is markup, laid out as usual. Sorted by name.
+const DROPPED: &[&str] = &[
+    "aside", "footer", "head", "header", "nav", "noscript", "script", "style", "template",
+];
+
+/// Where earlier searches for the end of a comment and of each [`DROPPED`] element found none:
+/// an opener before that point is not searched again, so that a text of many unclosed openers
+/// is read in linear time.
 #[derive(Default)]
 struct Unclosed {
     comment: usize,
-    raw: usize,
+    dropped: [usize; DROPPED.len()],
 }
 
 /// The tag (or comment) at the start of `s` (which starts with `<`, at byte `at` of the text):
@@ -261,24 +280,51 @@ fn tag(s: &[u8], at: usize, unclosed: &mut Unclosed) -> Option<(usize, &'static 
         }
         i += 1;
     };
-    if !closing && (name == b"script" || name == b"style") {
-        if at < unclosed.raw {
-            return None;
-        }
-        let mut close = *b"</script";
-        let close = &mut close[..2 + name_len];
-        close[2..].copy_from_slice(name);
-        // The end tag, in any case: search the lower-cased bytes of what follows.
-        let rest = &s[end..s.len().min(end + MAX_RAW_ELEMENT)];
-        let lower: Vec<u8> = rest.iter().map(u8::to_ascii_lowercase).collect();
-        let Some(k) = memchr::memmem::find(&lower, close) else {
-            unclosed.raw = at + end + rest.len();
-            return None;
-        };
-        let gt = memchr::memchr(b'>', &rest[k..])?;
-        return Some((end + k + gt + 1, ""));
+    let dropped = if closing {
+        None
+    } else {
+        DROPPED.binary_search_by(|n| n.as_bytes().cmp(name)).ok()
+    };
+    let Some(d) = dropped else {
+        return Some((end, layout));
+    };
+    let raw = name == b"script" || name == b"style";
+    let unclosed_tag = if raw { None } else { Some((end, layout)) };
+    if at < unclosed.dropped[d] {
+        return unclosed_tag;
     }
-    Some((end, layout))
+    let reach = if raw {
+        MAX_RAW_ELEMENT
+    } else {
+        MAX_DROPPED_ELEMENT
+    };
+    let rest = &s[end..s.len().min(end + reach)];
+    match end_tag(rest, name) {
+        Some(k) => Some((end + k, layout)),
+        None => {
+            unclosed.dropped[d] = at + end + rest.len();
+            unclosed_tag
+        }
+    }
+}
+
+/// The end of the first end tag of element `name` (lower case) in `s`, in any case: `</name>`,
+/// or `</name` then white space or `/` up to its `>`.
+fn end_tag(s: &[u8], name: &[u8]) -> Option<usize> {
+    for k in memchr::memmem::find_iter(s, b"</") {
+        let after = &s[k + 2..];
+        if after.len() > name.len()
+            && after[..name.len()].eq_ignore_ascii_case(name)
+            && matches!(
+                after[name.len()],
+                b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'
+            )
+        {
+            let gt = memchr::memchr(b'>', &after[name.len()..])?;
+            return Some(k + 2 + name.len() + gt + 1);
+        }
+    }
+    None
 }
 
 /// The longest element name in [`ELEMENTS`] (`blockquote`, `figcaption`).
@@ -573,6 +619,25 @@ mod tests {
     }
 
     #[test]
+    fn what_a_reader_view_leaves_out_goes_with_its_contents() {
+        let page = "<HTML><head><title>Site | Story</title><meta charset=utf-8>\
+                    <script>if (a</b) {}</script></head><body><header><nav><a href=/>Home</a> \
+                    <a href=/world>World</a></nav></header><article><p>Putin said it.</p>\
+                    <aside>Read more: <a href=x>other story</a></aside><p>He left.</p>\
+                    <noscript><img src=t.gif></noscript></article><footer>&copy; Site \
+                    2018</FOOTER ></body></html>";
+        assert_eq!(readable(page), "\n\nPutin said it.\n\nHe left.\n\n");
+        // Without its end tag only the tag is markup (a page may leave out `</head>`).
+        assert_eq!(
+            view("<head><title>T</title><body><p>Text"),
+            "\n\n\n\nT\n\n\n\n\n\nText"
+        );
+        assert_eq!(view("a<nav>b"), "a\n\nb");
+        // An end tag needs its name whole: `</navigation>` does not close `<nav>`.
+        assert_eq!(view("<nav>x</navigation>y</nav>z"), "\n\nz");
+    }
+
+    #[test]
     fn many_unclosed_openers_are_text() {
         // Each of these openers would search kilobytes ahead for its end; the text holds a
         // hundred thousand of them and no end, and comes back as it is.
@@ -580,6 +645,9 @@ mod tests {
             let text = unit.repeat(100_000);
             assert!(decode(&text).is_none(), "{unit}");
         }
+        // Openers of elements that hold markup are tags, each searched for its end once.
+        let text = "<nav>x ".repeat(200_000);
+        assert_eq!(view(&text), "\n\nx ".repeat(200_000));
         // Past the openers' reach, a comment that is closed is still read.
         let openers = "<!--".repeat(2000) + &"z".repeat(5000);
         let text = format!("{openers}<!-- c -->y");

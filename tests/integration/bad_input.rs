@@ -202,7 +202,7 @@ fn files_a_directory_scan_passes_over_are_counted_and_named() {
     assert_eq!(w["other_files"], 1);
     let messages = w["messages"].to_string();
     assert!(
-        messages.contains("archive.jsonl: not a .txt or .md file"),
+        messages.contains("archive.jsonl: not a .txt, .md or .html file"),
         "{messages}"
     );
     assert_eq!(v["stats"]["documents"], 1);
@@ -216,7 +216,7 @@ fn a_directory_without_text_files_says_what_it_holds() {
         "articles/one",
         b"An article saved without an extension.",
     );
-    write(dir.path(), "articles/two.html", b"<p>Another one.</p>");
+    write(dir.path(), "articles/two.pdf", b"%PDF-1.4 another one");
     std::fs::create_dir(dir.path().join("empty")).unwrap();
     for (sub, holds) in [("articles", "such as one"), ("empty", "(no files)")] {
         reprint()
@@ -225,7 +225,7 @@ fn a_directory_without_text_files_says_what_it_holds() {
             .assert()
             .code(2)
             .stderr(
-                predicate::str::contains(format!("{sub}: no .txt or .md files"))
+                predicate::str::contains(format!("{sub}: no .txt, .md or .html files"))
                     .and(predicate::str::contains(holds)),
             );
     }

@@ -175,3 +175,58 @@ fn the_terminal_and_html_views_show_marked_up_text_as_read() {
     // Blocks keep one blank line between them, not one per tag.
     assert!(page.contains("Officials met.\n\n<mark"), "{page}");
 }
+
+#[test]
+fn a_folder_of_saved_pages_shares_quotes_not_site_chrome() {
+    // Two pages of one site: the same menu, sign-up box and footer around different stories.
+    // A page of another site quotes the first story.
+    let page = |title: &str, body: &str| {
+        format!(
+            "<!DOCTYPE html><html><head><title>{title} | The Daily Example</title>\
+             <script>window.dataLayer = [];</script></head><body><header><nav><a href=/>Home</a> \
+             <a href=/world>World news</a> <a href=/politics>Politics and elections</a> \
+             <a href=/business>Business and markets</a> <a href=/sport>Sport</a></nav></header>\
+             <main><article><h1>{title}</h1>{body}</article></main><aside><h2>Newsletter</h2>\
+             <p>Sign up for our free morning briefing and get the day's top stories delivered \
+             to your inbox every weekday morning.</p></aside><footer><p>&copy; 2018 The Daily \
+             Example. All rights reserved. Terms of use, privacy policy and cookie settings for \
+             readers in every country.</p></footer></body></html>"
+        )
+    };
+    let story = page(
+        "Talks in Geneva",
+        "<p>Officials met on Monday.</p><p>Putin said: &ldquo;We&rsquo;ll be prepared to look \
+         at them and talk about it, but we have seen nothing so far.&rdquo;</p>",
+    );
+    let other = page(
+        "Harvest season",
+        "<p>Farmers in the north expect a record crop of wheat this year after a wet spring \
+         and a mild summer.</p>",
+    );
+    let quoting = "<html><body><p>Markets were quiet on Tuesday.</p><p>The Kremlin leader told \
+                   reporters: \u{201C}We\u{2019}ll be prepared to look at them and talk about \
+                   it, but we have seen nothing so far.\u{201D}</p></body></html>";
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "example/geneva.html", story.as_bytes());
+    write(dir.path(), "example/harvest.htm", other.as_bytes());
+    write(dir.path(), "wire/kremlin.html", quoting.as_bytes());
+    let v = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(v["stats"]["documents"], 3);
+    let pairs = v["pairs"].as_array().unwrap();
+    // Only the quote: the two pages of one site share their menu, sign-up box and footer
+    // (over 60 words), none of it article text.
+    assert_eq!(pairs.len(), 1, "{pairs:#?}");
+    let pair = &pairs[0];
+    assert_eq!(
+        (pair["a"].as_str(), pair["b"].as_str()),
+        (Some("example/geneva.html"), Some("wire/kremlin.html"))
+    );
+    let ps = pair["passages"].as_array().unwrap();
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    assert_eq!(ps[0]["kind"], "verbatim");
+    assert_eq!(ps[0]["a_text"], cut(&story, &ps[0], "a"));
+    assert!(ps[0]["a_text"]
+        .as_str()
+        .unwrap()
+        .starts_with("We&rsquo;ll be prepared"));
+}
