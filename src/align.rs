@@ -1592,7 +1592,9 @@ fn span_union(x: &Span, y: &Span) -> Span {
 }
 
 /// Builds the word-level diff of a passage on original text. Each segment covers whole tokens
-/// plus the text up to the next segment, so the segments concatenate to the passage texts.
+/// and the white space after them; marks between that white space and the next token (an
+/// opening quotation mark or bracket) start the next segment. The segments concatenate to the
+/// passage texts.
 fn diff_segments(
     a: &AlignDoc,
     ta: Range<usize>,
@@ -1683,14 +1685,24 @@ fn diff_segments(
         merged.push((op, g.a.clone(), g.b.clone()));
     }
     // Turn token ranges into byte lengths. Each side's segment starts where that side's
-    // previous one ended (so the segments tile the text by construction) and runs to the start
-    // of that side's next token (or the passage end); an empty side has length 0.
+    // previous one ended (so the segments tile the text by construction) and runs through the
+    // white space after its last token, to the passage end for the last: what stands between
+    // that white space and the next token (an opening quotation mark or bracket) goes with the
+    // next token, so `data [on this case]` shows `[on this case]` inserted, not `data [`
+    // unchanged. An empty side has length 0.
     let len = |d: &AlignDoc, r: &Span, t: &Range<usize>, at: &mut usize| -> usize {
         let origin = d.spans[t.start].0;
         let start = *at;
         if let Some(r) = r {
             let end = if r.end < t.end {
-                d.spans[r.end].0
+                let (from, to) = (d.spans[r.end - 1].1, d.spans[r.end].0);
+                // `norm` holds the text's own bytes there, ASCII lower-cased.
+                match d.norm[from..to].rfind(char::is_whitespace) {
+                    Some(k) => {
+                        from + k + d.norm[from + k..].chars().next().map_or(1, char::len_utf8)
+                    }
+                    None => to,
+                }
             } else {
                 d.spans[t.end - 1].1
             };
@@ -1913,6 +1925,40 @@ mod tests {
         let p = align(a, b);
         assert_eq!(p.len(), 1, "{p:#?}");
         assert_segments_tile(&p[0]);
+    }
+
+    #[test]
+    fn a_segment_ends_after_white_space_and_leading_marks_go_with_the_next_word() {
+        // The seeds: an inserted bracketed clause, and inserted words before a quotation mark
+        // that opens unchanged ones.
+        let a = "He said they should not talk to the press, let them provide some materials, \
+                 specifics and data. We'll be prepared to look at them and talk about it soon.";
+        let b = "He said they should not talk to the press but rather with officials. \"Let them \
+                 provide some materials, specifics and data [on this case]. We will be prepared to \
+                 look at them and talk about it soon.";
+        let p = align(a, b);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_segments_tile(&p[0]);
+        let pieces: Vec<(DiffOp, &str, &str)> = p[0].diff_texts().collect();
+        assert!(
+            pieces.contains(&(DiffOp::Replace, "We'll ", "[on this case]. We will ")),
+            "{pieces:#?}"
+        );
+        assert!(
+            pieces
+                .iter()
+                .any(|&(op, _, b)| op == DiffOp::Equal && b.starts_with("\"Let them")),
+            "{pieces:#?}"
+        );
+        // Without white space between two words, the boundary is the next word's start.
+        let a = "one two three four five six seven eight nine ten eleven twelve";
+        let b = "one two three four five six seven ate-nine ten eleven twelve";
+        let p = align(a, b);
+        let pieces: Vec<(DiffOp, &str, &str)> = p[0].diff_texts().collect();
+        assert!(
+            pieces.contains(&(DiffOp::Replace, "eight ", "ate-")),
+            "{pieces:#?}"
+        );
     }
 
     /// What alignment sees of a document: token spans and hashes, and per unit its normalised

@@ -388,12 +388,25 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
     }
     let mut a_line = String::new();
     let mut b_line = String::new();
+    // Whether the text before the next piece ended in white space, per side: pieces are joined
+    // by a space only where the text has one (`data [on` and `said: “We’ll` stay as written).
+    let (mut a_space, mut b_space) = (false, false);
     for (op, ta, tb) in p.diff_texts() {
-        let push = |line: &mut String, text: &str, style: Style, open: &str, close: &str| {
+        let push = |line: &mut String,
+                    space: &mut bool,
+                    raw: &str,
+                    text: &str,
+                    style: Style,
+                    open: &str,
+                    close: &str| {
+            let spaced = *space || raw.starts_with(char::is_whitespace);
+            if !raw.is_empty() {
+                *space = raw.ends_with(char::is_whitespace);
+            }
             if text.is_empty() {
                 return;
             }
-            if !line.is_empty() {
+            if !line.is_empty() && spaced {
                 line.push(' ');
             }
             if color {
@@ -404,12 +417,44 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
         };
         match op {
             DiffOp::Equal => {
-                push(&mut a_line, &st.shared(ta), Style::new(), "", "");
-                push(&mut b_line, &st.shared(tb), Style::new(), "", "");
+                push(
+                    &mut a_line,
+                    &mut a_space,
+                    ta,
+                    &st.shared(ta),
+                    Style::new(),
+                    "",
+                    "",
+                );
+                push(
+                    &mut b_line,
+                    &mut b_space,
+                    tb,
+                    &st.shared(tb),
+                    Style::new(),
+                    "",
+                    "",
+                );
             }
             DiffOp::Replace | DiffOp::Delete | DiffOp::Insert => {
-                push(&mut a_line, &one_line(ta), st.del, "[-", "-]");
-                push(&mut b_line, &one_line(tb), st.ins, "{+", "+}");
+                push(
+                    &mut a_line,
+                    &mut a_space,
+                    ta,
+                    &one_line(ta),
+                    st.del,
+                    "[-",
+                    "-]",
+                );
+                push(
+                    &mut b_line,
+                    &mut b_space,
+                    tb,
+                    &one_line(tb),
+                    st.ins,
+                    "{+",
+                    "+}",
+                );
             }
         }
     }

@@ -145,7 +145,7 @@ fn the_terminal_and_html_views_show_marked_up_text_as_read() {
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{table}");
     assert!(
-        table.contains("Putin said: \u{201C} [-We\u{2019}ll-] be prepared to look at them and"),
+        table.contains("Putin said: [-\u{201C}We\u{2019}ll-] be prepared to look at them and"),
         "{table}"
     );
     assert!(
@@ -164,7 +164,7 @@ fn the_terminal_and_html_views_show_marked_up_text_as_read() {
     assert!(out.status.success(), "{out:?}");
     let page = std::fs::read_to_string(&page).unwrap();
     assert!(
-        page.contains("<del class=\"replace\">We\u{2019}ll</del>"),
+        page.contains("<del class=\"replace\">\u{201C}We\u{2019}ll</del>"),
         "{page}"
     );
     assert!(page.contains("look at them and talk"), "{page}");
