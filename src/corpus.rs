@@ -4,8 +4,8 @@
 //! 1. A **directory** is walked recursively (in sorted order, so ids come out the same on every
 //!    machine) for text, Markdown and HTML files (`.txt`, `.md`, `.html`, `.htm`, in any case;
 //!    HTML is read through [`crate::markup`]); a document's id is its path relative to the
-//!    directory, with `/` separators. A directory without any is an error that says what it holds instead
-//!    (scanning nothing is never what was meant).
+//!    directory, with `/` separators. A directory without any is an error that says what it
+//!    holds instead (scanning nothing is never what was meant).
 //! 2. A **single text file** is one document whose id is the path as given.
 //! 3. **JSON Lines** (`.jsonl` or `.ndjson`, gzipped `.jsonl.gz` or `.ndjson.gz`, and `-` for
 //!    standard input): one object per line with `id` (string or integer) and `text` (other

@@ -101,9 +101,9 @@ enum Color {
 
 #[derive(clap::Args, Debug)]
 struct ScanArgs {
-    /// Directories (walked for .txt, .md, .html and .htm), text files, JSON Lines files (.jsonl, .ndjson,
-    /// .jsonl.gz, .ndjson.gz), CSV or TSV files with a header row (.csv, .tsv, .csv.gz,
-    /// .tsv.gz), or - for JSON Lines on standard input.
+    /// Directories (walked for .txt, .md, .html and .htm), text files, JSON Lines files
+    /// (.jsonl, .ndjson, .jsonl.gz, .ndjson.gz), CSV or TSV files with a header row (.csv, .tsv,
+    /// .csv.gz, .tsv.gz), or - for JSON Lines on standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output format.

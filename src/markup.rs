@@ -30,10 +30,10 @@
 //! `<template>`, `<noscript>`) and a page's chrome around its article (`<nav>`, `<header>`,
 //! `<footer>`, `<aside>`) go with their contents, as a reader view leaves them out: chrome
 //! repeats on every page of a site, and in a folder of a few saved pages no document-frequency
-//! cap can tell it from reuse. Only the names of HTML elements count (`<p>`, not `<Reuters>` or `<3`), a tag
-//! ends at the first `>` outside quoted attribute values and holds no `<` (not even quoted), a
-//! tag or comment longer than 4 KiB and a `<script>` or `<style>` element longer than 64 KiB
-//! are taken for text, and decoding stays linear in the text whatever it holds.
+//! cap can tell it from reuse. Only the names of HTML elements count (`<p>`, not `<Reuters>` or
+//! `<3`), a tag ends at the first `>` outside quoted attribute values and holds no `<` (not even
+//! quoted), a tag or comment longer than 4 KiB and a `<script>` or `<style>` element longer
+//! than 64 KiB are taken for text, and decoding stays linear in the text whatever it holds.
 //!
 //! Texts with neither `&` nor `<` cost one `memchr2` and are their own view.
 
