@@ -17,7 +17,11 @@
 //!    JSON fields, and each further row is a document. A row with another number of fields
 //!    than the header is malformed, like a bad JSON line.
 //!
-//! Bad input never panics. Invalid UTF-8 is decoded lossily and counted; empty documents, binary
+//! Bad input never panics. A text file that is not UTF-8 is read in the legacy encoding it is
+//! most likely in (Windows-1252, Windows-1251, Shift_JIS, GBK, …, as `chardetng` guesses it
+//! from its bytes, the way Firefox does for unlabelled pages) and counted; invalid UTF-8 in
+//! JSON Lines and CSV (which are UTF-8 by definition) is decoded lossily and counted; empty
+//! documents, binary
 //! files ([`text_of`]: a NUL byte, or mostly not text) and documents over the size limit are
 //! skipped and counted; a malformed JSON line is an error naming `file:line` unless
 //! [`ReadOptions::skip_bad_lines`] turns it into a counted warning; a duplicate id is an error naming both places; an unreadable path is an
@@ -85,7 +89,8 @@ impl Document {
 /// lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warnings {
-    /// Documents or lines that held invalid UTF-8 and were decoded lossily.
+    /// Documents or lines that were not UTF-8: text files read in the legacy encoding detected
+    /// ([`text_of`]), JSON lines and CSV records decoded lossily.
     pub invalid_utf8: u64,
     /// Documents with no words, skipped.
     pub empty: u64,
@@ -522,7 +527,7 @@ impl<'a> Sources<'a> {
                     path: path.clone(),
                     source,
                 })?;
-                Ok(Some(decode(bytes).0))
+                Ok(Some(decode_file(bytes).0))
             }
             Location::CsvRecord {
                 input,
@@ -846,18 +851,62 @@ enum Parsed {
     Bad(String),
 }
 
-/// The text of a file's bytes, decoded lossily (the flag says whether anything was replaced),
-/// or why they are not text: a NUL byte, or over a tenth of the decoded characters replacement
-/// characters (bytes that were not UTF-8) or control characters other than white space.
-pub fn text_of(bytes: Vec<u8>) -> std::result::Result<(String, bool), &'static str> {
+/// The text of a file's bytes, with the encoding it was read in when that was not UTF-8, or
+/// why they are not text: a NUL byte, or over a tenth of the decoded characters replacement
+/// characters or control characters other than white space.
+///
+/// Bytes that are not UTF-8 are read in the encoding `chardetng` guesses for them (the
+/// detector Firefox uses for unlabelled pages: Windows-1252 for a Latin-1 `café`, Windows-1251
+/// or KOI8-R for Russian, Shift_JIS, EUC-KR, GBK, Big5, …); the name returned is that
+/// encoding's (`windows-1252`), or `UTF-8` for text that is UTF-8 but for a few invalid bytes,
+/// which become U+FFFD. The same bytes always give the same text, so a document read again
+/// for verification is the one first read.
+pub fn text_of(
+    bytes: Vec<u8>,
+) -> std::result::Result<(String, Option<&'static str>), &'static str> {
     if bytes.contains(&0) {
         return Err("NUL byte");
     }
-    let (text, lossy) = decode(bytes);
-    if lossy && mostly_not_text(&text) {
+    let (text, encoding) = decode_file(bytes);
+    if encoding.is_some() && mostly_not_text(&text) {
         return Err("over a tenth of it not text");
     }
-    Ok((text, lossy))
+    Ok((text, encoding))
+}
+
+/// A text file's bytes as UTF-8, or in the encoding detected for them ([`text_of`]).
+fn decode_file(bytes: Vec<u8>) -> (String, Option<&'static str>) {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return (s, None),
+        Err(e) => e.into_bytes(),
+    };
+    // UTF-8 with a few bad bytes (a cut character, a stray byte) is still UTF-8: more of its
+    // non-ASCII characters decode than fail to. Text in a legacy encoding has hardly any valid
+    // multi-byte sequences (a Latin-1 `é` is one byte, followed by ASCII).
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    if valid > invalid {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        return (text, Some(encoding_rs::UTF_8.name()));
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(&bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes);
+    (text.into_owned(), Some(encoding.name()))
+}
+
+/// The warning for a text file that was not UTF-8, named `origin` and read in `encoding` (from
+/// [`text_of`]): `old.txt: not UTF-8, read as windows-1252`.
+pub fn encoding_note(origin: &str, encoding: &str) -> String {
+    if encoding == encoding_rs::UTF_8.name() {
+        format!("{origin}: invalid UTF-8, decoded lossily")
+    } else {
+        format!("{origin}: not UTF-8, read as {encoding}")
+    }
 }
 
 /// True when over a tenth of the characters of lossily decoded `text` are replacement
@@ -1010,7 +1059,7 @@ fn parse_text_file(path: &Path, id: String, max_bytes: usize) -> Result<Parsed> 
             format!("{origin}: larger than {max_bytes} bytes, skipped"),
         ));
     }
-    let (text, lossy) = match text_of(bytes) {
+    let (text, encoding) = match text_of(bytes) {
         Ok(t) => t,
         Err(why) => {
             return Ok(Parsed::Skipped(
@@ -1020,11 +1069,8 @@ fn parse_text_file(path: &Path, id: String, max_bytes: usize) -> Result<Parsed> 
         }
     };
     let mut notes = Vec::new();
-    if lossy {
-        notes.push((
-            WarnKind::InvalidUtf8,
-            format!("{origin}: invalid UTF-8, decoded lossily"),
-        ));
+    if let Some(encoding) = encoding {
+        notes.push((WarnKind::InvalidUtf8, encoding_note(&origin, encoding)));
     }
     Ok(Parsed::Doc(
         Document {
@@ -1657,17 +1703,54 @@ mod tests {
     }
 
     #[test]
+    fn text_that_is_not_utf8_is_read_in_its_legacy_encoding() {
+        let cases: [(&[u8], &str, &str); 4] = [
+            // "Le président a déclaré que la réforme…" in Windows-1252.
+            (
+                b"Le pr\xe9sident a d\xe9clar\xe9 que la r\xe9forme des retraites serait vot\xe9e \
+                  avant la fin de l'ann\xe9e.",
+                "windows-1252",
+                "Le président a déclaré que la réforme",
+            ),
+            // "Президент России заявил, что…" in Windows-1251.
+            (
+                b"\xcf\xf0\xe5\xe7\xe8\xe4\xe5\xed\xf2 \xd0\xee\xf1\xf1\xe8\xe8 \
+                  \xe7\xe0\xff\xe2\xe8\xeb, \xf7\xf2\xee \xd0\xee\xf1\xf1\xe8\xff \
+                  \xed\xe8\xea\xee\xe3\xe4\xe0 \xed\xe5 \xe2\xfb\xe4\xe0\xe5\xf2.",
+                "windows-1251",
+                "Президент России заявил, что Россия никогда не выдает.",
+            ),
+            // UTF-8 with one byte cut off a character: read as UTF-8, that byte replaced.
+            (
+                b"Pr\xc3\xa9sident \xc3\xa9lu, the word cut: \xc3 and then more plain words.",
+                "UTF-8",
+                "Président élu, the word cut: \u{FFFD} and",
+            ),
+            // Valid UTF-8 is read as it is.
+            ("Président".as_bytes(), "", "Président"),
+        ];
+        for (bytes, encoding, starts) in cases {
+            let (text, got) = text_of(bytes.to_vec()).unwrap();
+            assert_eq!(got.unwrap_or(""), encoding, "{text}");
+            assert!(text.starts_with(starts), "{text}");
+            // The same bytes give the same text when a document is read again.
+            assert_eq!(decode_file(bytes.to_vec()).0, text);
+        }
+    }
+
+    #[test]
     fn counts_bad_text_files() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "bin.txt", b"abc\0def");
         write(dir.path(), "empty.txt", b"  \n ... \n");
         write(dir.path(), "latin1.txt", b"caf\xe9 au lait");
-        // No NUL byte, but mostly bytes that are neither UTF-8 nor printable.
-        let noise: Vec<u8> = (0..400u32).map(|i| (i * 97 % 251) as u8 | 0x80).collect();
+        // No NUL byte, but every other byte value: an eighth of it is control characters in
+        // any encoding it could be read in.
+        let noise: Vec<u8> = (0..1020u32).map(|i| (i * 97 % 255 + 1) as u8).collect();
         write(dir.path(), "noise.dat.txt", &noise);
         let (docs, w) = read_all(&[dir.path().to_path_buf()], &ReadOptions::new()).unwrap();
         assert_eq!(docs.len(), 1);
-        assert_eq!(docs[0].text, "caf\u{FFFD} au lait");
+        assert_eq!(docs[0].text, "café au lait");
         assert_eq!((w.binary, w.empty, w.invalid_utf8), (2, 1, 1));
         assert_eq!(w.messages.len(), 4);
         assert!(w

@@ -507,7 +507,16 @@ where
 fn read_one(path: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     match reprint::corpus::text_of(bytes) {
-        Ok((text, _)) => Ok(text),
+        Ok((text, encoding)) => {
+            if let Some(encoding) = encoding {
+                let origin = path.display().to_string();
+                eprintln!(
+                    "reprint: {}",
+                    reprint::corpus::encoding_note(&origin, encoding)
+                );
+            }
+            Ok(text)
+        }
         Err(why) => bail!("{}: binary file ({why})", path.display()),
     }
 }

@@ -1,5 +1,5 @@
 //! Other languages: Cyrillic with inflection and ё/е, accents a feed dropped, Arabic harakat,
-//! CJK and Thai without spaces, and German and Russian attributions.
+//! CJK and Thai without spaces, German and Russian attributions, and legacy encodings.
 
 use crate::util::{reprint, write};
 
@@ -133,4 +133,60 @@ fn german_and_russian_quotes_name_their_speakers() {
         assert_eq!(p["quote"], true);
         assert_eq!(p["speaker"], speaker);
     }
+}
+
+#[test]
+fn a_copy_in_a_legacy_encoding_is_the_same_text() {
+    // An archive's older copy saved as Windows-1252 and the UTF-8 original: read lossily, each
+    // accented letter of the copy was U+FFFD, so every word holding one differed.
+    let utf8 = "Dans un communiqué publié mardi, le ministère a déclaré que la réforme des \
+                retraites serait votée à l'Assemblée avant la fin de l'année, malgré l'opposition.";
+    let cp1252: Vec<u8> = utf8
+        .chars()
+        .map(|c| match c {
+            'é' => 0xE9,
+            'è' => 0xE8,
+            'à' => 0xE0,
+            c if c.is_ascii() => c as u8,
+            c => panic!("no Windows-1252 byte for {c}"),
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "old.txt", &cp1252);
+    let b = write(dir.path(), "new.txt", utf8.as_bytes());
+    let out = reprint()
+        .args(["diff", "--format", "json"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("old.txt: not UTF-8, read as windows-1252"),
+        "{out:?}"
+    );
+    let p = &v["passages"][0];
+    assert_eq!(p["kind"], "verbatim", "{v:#}");
+    assert_eq!(p["a_text"], p["b_text"]);
+    assert!(p["a_text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Dans un communiqué publié mardi"));
+    // A scan counts the file and says how it was read.
+    let out = reprint()
+        .args(["scan", "--format", "json", "--quiet"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let w = &v["stats"]["warnings"];
+    assert_eq!(w["invalid_utf8"], 1);
+    assert!(
+        w["messages"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("old.txt: not UTF-8, read as windows-1252"),
+        "{w:#}"
+    );
+    assert_eq!(v["pairs"][0]["passages"][0]["kind"], "verbatim");
 }
