@@ -1,19 +1,25 @@
 //! Other languages: Cyrillic with inflection and ё/е, accents a feed dropped, Arabic harakat,
 //! CJK and Thai without spaces, German and Russian attributions, and legacy encodings.
 
-use crate::util::{reprint, write};
+use crate::util::{reprint, scan_json, write};
 
 fn diff_json(a: &str, b: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let pa = write(dir.path(), "a.txt", a.as_bytes());
     let pb = write(dir.path(), "b.txt", b.as_bytes());
+    diff_files(&pa, &pb).0
+}
+
+/// `reprint diff --format json` of two files: its output, and what it wrote to standard error.
+fn diff_files(a: &std::path::Path, b: &std::path::Path) -> (serde_json::Value, String) {
     let out = reprint()
         .args(["diff", "--format", "json"])
-        .arg(&pa)
-        .arg(&pb)
+        .arg(a)
+        .arg(b)
         .output()
         .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
 }
 
 #[test]
@@ -154,16 +160,10 @@ fn a_copy_in_a_legacy_encoding_is_the_same_text() {
     let dir = tempfile::tempdir().unwrap();
     let a = write(dir.path(), "old.txt", &cp1252);
     let b = write(dir.path(), "new.txt", utf8.as_bytes());
-    let out = reprint()
-        .args(["diff", "--format", "json"])
-        .arg(&a)
-        .arg(&b)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, stderr) = diff_files(&a, &b);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("old.txt: not UTF-8, read as windows-1252"),
-        "{out:?}"
+        stderr.contains("old.txt: not UTF-8, read as windows-1252"),
+        "{stderr}"
     );
     let p = &v["passages"][0];
     assert_eq!(p["kind"], "verbatim", "{v:#}");
@@ -173,12 +173,7 @@ fn a_copy_in_a_legacy_encoding_is_the_same_text() {
         .unwrap()
         .starts_with("Dans un communiqué publié mardi"));
     // A scan counts the file and says how it was read.
-    let out = reprint()
-        .args(["scan", "--format", "json", "--quiet"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = scan_json(&[dir.path().to_str().unwrap()]);
     let w = &v["stats"]["warnings"];
     assert_eq!(w["invalid_utf8"], 1);
     assert!(
