@@ -855,7 +855,8 @@ enum Parsed {
 /// why they are not text: a NUL byte, or over a tenth of the decoded characters replacement
 /// characters or control characters other than white space.
 ///
-/// Bytes that are not UTF-8 are read in the encoding `chardetng` guesses for them (the
+/// A file that starts with a UTF-16 byte-order mark is read as UTF-16 (without the mark).
+/// Other bytes that are not UTF-8 are read in the encoding `chardetng` guesses for them (the
 /// detector Firefox uses for unlabelled pages: Windows-1252 for a Latin-1 `café`, Windows-1251
 /// or KOI8-R for Russian, Shift_JIS, EUC-KR, GBK, Big5, …); the name returned is that
 /// encoding's (`windows-1252`), or `UTF-8` for text that is UTF-8 but for a few invalid bytes,
@@ -864,7 +865,8 @@ enum Parsed {
 pub fn text_of(
     bytes: Vec<u8>,
 ) -> std::result::Result<(String, Option<&'static str>), &'static str> {
-    if bytes.contains(&0) {
+    // UTF-16 text (a byte-order mark, then a NUL byte in every ASCII character) is text.
+    if utf16_bom(&bytes).is_none() && bytes.contains(&0) {
         return Err("NUL byte");
     }
     let (text, encoding) = decode_file(bytes);
@@ -876,6 +878,10 @@ pub fn text_of(
 
 /// A text file's bytes as UTF-8, or in the encoding detected for them ([`text_of`]).
 fn decode_file(bytes: Vec<u8>) -> (String, Option<&'static str>) {
+    if let Some((encoding, bom)) = utf16_bom(&bytes) {
+        let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), Some(encoding.name()));
+    }
     let bytes = match String::from_utf8(bytes) {
         Ok(s) => return (s, None),
         Err(e) => e.into_bytes(),
@@ -897,6 +903,12 @@ fn decode_file(bytes: Vec<u8>) -> (String, Option<&'static str>) {
     let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
     let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes);
     (text.into_owned(), Some(encoding.name()))
+}
+
+/// UTF-16 (little- or big-endian) and the length of its byte-order mark, when `bytes` start
+/// with one: the "Unicode" text files of Windows.
+fn utf16_bom(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, usize)> {
+    encoding_rs::Encoding::for_bom(bytes).filter(|(e, _)| *e != encoding_rs::UTF_8)
 }
 
 /// The warning for a text file that was not UTF-8, named `origin` and read in `encoding` (from
@@ -1729,6 +1741,23 @@ mod tests {
             // Valid UTF-8 is read as it is.
             ("Président".as_bytes(), "", "Président"),
         ];
+        // UTF-16 with its byte-order mark, as Windows saves "Unicode" text: NUL bytes and all.
+        for (bom, encoding, unit) in [
+            (
+                [0xFF, 0xFE],
+                "UTF-16LE",
+                u16::to_le_bytes as fn(u16) -> [u8; 2],
+            ),
+            ([0xFE, 0xFF], "UTF-16BE", u16::to_be_bytes),
+        ] {
+            let mut bytes = bom.to_vec();
+            bytes.extend("Président Путин".encode_utf16().flat_map(unit));
+            assert_eq!(
+                text_of(bytes.clone()).unwrap(),
+                ("Président Путин".to_owned(), Some(encoding))
+            );
+            assert_eq!(decode_file(bytes).0, "Président Путин");
+        }
         for (bytes, encoding, starts) in cases {
             let (text, got) = text_of(bytes.to_vec()).unwrap();
             assert_eq!(got.unwrap_or(""), encoding, "{text}");
