@@ -957,6 +957,8 @@ fn parse_record(
         de.end()?;
         Ok(record)
     }
+    // A UTF-8 byte-order mark, as Windows tools write at the start of a file, is not JSON.
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
     match std::str::from_utf8(line) {
         Ok(s) => (parse(s, fields), false),
         Err(_) => (parse(&String::from_utf8_lossy(line), fields), true),

@@ -232,6 +232,32 @@ fn a_directory_without_text_files_says_what_it_holds() {
 }
 
 #[test]
+fn a_byte_order_mark_before_the_first_json_line_is_not_an_error() {
+    // PowerShell's `Out-File -Encoding utf8` starts a file with one.
+    let text = "The minister said on Tuesday that the government would never extradite its \
+                citizens to anyone under any circumstances.";
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    for id in ["a", "b"] {
+        bytes.extend(
+            serde_json::json!({ "id": id, "text": text })
+                .to_string()
+                .bytes(),
+        );
+        bytes.push(b'\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "windows.jsonl", &bytes);
+    let v = scan_json(&[path.to_str().unwrap()]);
+    assert_eq!(v["stats"]["documents"], 2);
+    // The first line is read again for its passage, offsets into its text.
+    let p = &v["pairs"][0]["passages"][0];
+    assert_eq!(
+        (p["a_start"].as_u64(), p["a_text"].as_str()),
+        (Some(0), Some(&text[..text.len() - 1]))
+    );
+}
+
+#[test]
 fn ndjson_is_json_lines() {
     let dir = tempfile::tempdir().unwrap();
     let line = |id: &str| {
