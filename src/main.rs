@@ -239,6 +239,15 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("reprint: {err:#}");
+            // A bad line after good ones is most often a damaged record in a large archive,
+            // not a format the reader does not understand: say how to go on without it.
+            if let Some(reprint::Error::BadLine { line, .. }) = err.downcast_ref() {
+                if *line > 1 {
+                    eprintln!(
+                        "reprint: --skip-bad-lines counts malformed lines as warnings and goes on"
+                    );
+                }
+            }
             ExitCode::from(2)
         }
     }
