@@ -475,9 +475,15 @@ fn reference(s: &[u8]) -> Option<(usize, Value)> {
 }
 
 /// The character a numeric reference stands for, if it stands for one reprint should read.
+/// 0x80–0x9F are read as the Windows-1252 bytes they are in HTML (`&#146;` is `’`); the five
+/// bytes Windows-1252 leaves undefined stay control characters, and so are not read.
 fn numeric(n: u32) -> Option<char> {
     let c = match n {
-        0x80..=0x9F => WINDOWS_1252[n as usize - 0x80]?,
+        0x80..=0x9F => {
+            let byte = [n as u8];
+            let (c, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            c.chars().next()?
+        }
         _ => char::from_u32(n)?,
     };
     match c {
@@ -486,43 +492,6 @@ fn numeric(n: u32) -> Option<char> {
         c => Some(c),
     }
 }
-
-/// Windows-1252 at 0x80–0x9F: what HTML reads numeric references in that range as (the five
-/// bytes Windows-1252 leaves undefined stay control characters, and so are not read).
-const WINDOWS_1252: [Option<char>; 32] = [
-    Some('€'),
-    None,
-    Some('‚'),
-    Some('ƒ'),
-    Some('„'),
-    Some('…'),
-    Some('†'),
-    Some('‡'),
-    Some('ˆ'),
-    Some('‰'),
-    Some('Š'),
-    Some('‹'),
-    Some('Œ'),
-    None,
-    Some('Ž'),
-    None,
-    None,
-    Some('‘'),
-    Some('’'),
-    Some('“'),
-    Some('”'),
-    Some('•'),
-    Some('–'),
-    Some('—'),
-    Some('˜'),
-    Some('™'),
-    Some('š'),
-    Some('›'),
-    Some('œ'),
-    None,
-    Some('ž'),
-    Some('Ÿ'),
-];
 
 #[cfg(test)]
 mod tests {
