@@ -878,14 +878,18 @@ pub fn text_of(
 
 /// A text file's bytes as UTF-8, or in the encoding detected for them ([`text_of`]).
 fn decode_file(bytes: Vec<u8>) -> (String, Option<&'static str>) {
-    if let Some((encoding, bom)) = utf16_bom(&bytes) {
-        let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        return (text.into_owned(), Some(encoding.name()));
-    }
     let bytes = match String::from_utf8(bytes) {
         Ok(s) => return (s, None),
         Err(e) => e.into_bytes(),
     };
+    // A UTF-16 byte-order mark is never UTF-8, so it is looked for only here.
+    let (encoding, bom) = utf16_bom(&bytes).unwrap_or_else(|| (legacy_encoding(&bytes), 0));
+    let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+    (text.into_owned(), Some(encoding.name()))
+}
+
+/// The encoding of bytes that are not valid UTF-8 and have no byte-order mark.
+fn legacy_encoding(bytes: &[u8]) -> &'static encoding_rs::Encoding {
     // UTF-8 with a few bad bytes (a cut character, a stray byte) is still UTF-8: more of its
     // non-ASCII characters decode than fail to. Text in a legacy encoding has hardly any valid
     // multi-byte sequences (a Latin-1 `é` is one byte, followed by ASCII).
@@ -895,14 +899,11 @@ fn decode_file(bytes: Vec<u8>) -> (String, Option<&'static str>) {
         invalid += usize::from(!chunk.invalid().is_empty());
     }
     if valid > invalid {
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        return (text, Some(encoding_rs::UTF_8.name()));
+        return encoding_rs::UTF_8;
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(&bytes, true);
-    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
-    let (text, _had_errors) = encoding.decode_without_bom_handling(&bytes);
-    (text.into_owned(), Some(encoding.name()))
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Deny)
 }
 
 /// UTF-16 (little- or big-endian) and the length of its byte-order mark, when `bytes` start
