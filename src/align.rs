@@ -1697,11 +1697,9 @@ fn diff_segments(
             let end = if r.end < t.end {
                 let (from, to) = (d.spans[r.end - 1].1, d.spans[r.end].0);
                 // `norm` holds the text's own bytes there, ASCII lower-cased.
-                match d.norm[from..to].rfind(char::is_whitespace) {
-                    Some(k) => {
-                        from + k + d.norm[from + k..].chars().next().map_or(1, char::len_utf8)
-                    }
-                    None => to,
+                match d.norm[from..to].trim_end_matches(|c: char| !c.is_whitespace()) {
+                    "" => to,
+                    spaced => from + spaced.len(),
                 }
             } else {
                 d.spans[t.end - 1].1
