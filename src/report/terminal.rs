@@ -63,10 +63,10 @@ impl Styles {
         }
     }
 
-    /// A stretch both texts share, on one line, as read ([`as_read`]): whole, or by its ends
-    /// when it is long.
+    /// A stretch both texts share, on one line, as read ([`crate::markup::readable`]): whole,
+    /// or by its ends when it is long.
     fn shared(&self, s: &str) -> String {
-        let s = as_read(s);
+        let s = crate::markup::readable(s);
         let words: Vec<&str> = s.split_whitespace().collect();
         if self.full_text || words.len() <= ELIDE_ABOVE {
             return words.join(" ");
@@ -84,18 +84,14 @@ impl Styles {
 }
 
 /// Collapses runs of white space (newlines included) into one space, for one-line display of
-/// text as read ([`as_read`]).
+/// text as read ([`crate::markup::readable`]: with HTML markup left in the text, `&#8217;` shows
+/// as `’` and `<em>` not at all; the offsets printed beside it still count bytes of the text as
+/// given).
 fn one_line(s: &str) -> String {
-    as_read(s).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A piece of a document as the detectors read it: with HTML markup left in the text, its tags
-/// laid out and its character references decoded ([`crate::markup::readable`]), so `&#8217;`
-/// shows as `’` and `<em>` not at all. The offsets printed beside it still count bytes of the
-/// text as given, as in JSON. Pieces are cut where passages and diff segments start and end,
-/// which is never inside a tag or a reference.
-fn as_read(s: &str) -> std::borrow::Cow<'_, str> {
     crate::markup::readable(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Writes the warnings counted while reading, if any: the counts, then the first messages
@@ -386,81 +382,57 @@ fn write_passage<W: Write>(out: &mut W, n: usize, p: &Passage, st: &Styles) -> i
         )?;
         return Ok(());
     }
-    let mut a_line = String::new();
-    let mut b_line = String::new();
-    // Whether the text before the next piece ended in white space, per side: pieces are joined
-    // by a space only where the text has one (`data [on` and `said: “We’ll` stay as written).
-    let (mut a_space, mut b_space) = (false, false);
+    let (mut a_line, mut b_line) = (DiffLine::default(), DiffLine::default());
     for (op, ta, tb) in p.diff_texts() {
-        let push = |line: &mut String,
-                    space: &mut bool,
-                    raw: &str,
-                    text: &str,
-                    style: Style,
-                    open: &str,
-                    close: &str| {
-            let spaced = *space || raw.starts_with(char::is_whitespace);
-            if !raw.is_empty() {
-                *space = raw.ends_with(char::is_whitespace);
-            }
-            if text.is_empty() {
-                return;
-            }
-            if !line.is_empty() && spaced {
-                line.push(' ');
-            }
-            if color {
-                line.push_str(&format!("{}{text}{}", style.render(), style.render_reset()));
-            } else {
-                line.push_str(&format!("{open}{text}{close}"));
-            }
-        };
         match op {
             DiffOp::Equal => {
-                push(
-                    &mut a_line,
-                    &mut a_space,
-                    ta,
-                    &st.shared(ta),
-                    Style::new(),
-                    "",
-                    "",
-                );
-                push(
-                    &mut b_line,
-                    &mut b_space,
-                    tb,
-                    &st.shared(tb),
-                    Style::new(),
-                    "",
-                    "",
-                );
+                a_line.push(ta, &st.shared(ta), None, color);
+                b_line.push(tb, &st.shared(tb), None, color);
             }
             DiffOp::Replace | DiffOp::Delete | DiffOp::Insert => {
-                push(
-                    &mut a_line,
-                    &mut a_space,
-                    ta,
-                    &one_line(ta),
-                    st.del,
-                    "[-",
-                    "-]",
-                );
-                push(
-                    &mut b_line,
-                    &mut b_space,
-                    tb,
-                    &one_line(tb),
-                    st.ins,
-                    "{+",
-                    "+}",
-                );
+                a_line.push(ta, &one_line(ta), Some((st.del, "[-", "-]")), color);
+                b_line.push(tb, &one_line(tb), Some((st.ins, "{+", "+}")), color);
             }
         }
     }
+    let (a_line, b_line) = (a_line.text, b_line.text);
     writeln!(out, "      a {}..{}  {}", p.a_start, p.a_end, a_line)?;
     writeln!(out, "      b {}..{}  {}", p.b_start, p.b_end, b_line)?;
     Ok(())
+}
+
+/// One side's line of a reworded passage, built a diff piece at a time.
+#[derive(Default)]
+struct DiffLine {
+    text: String,
+    /// Whether the text before the next piece ended in white space: pieces are joined by a
+    /// space only where the text has one (`data [on` and `said: “We’ll` stay as written).
+    space: bool,
+}
+
+impl DiffLine {
+    /// Appends piece `raw` of the passage text, shown as `shown`; a changed piece is marked in
+    /// its style with colour, else between its brackets (`mark`).
+    fn push(&mut self, raw: &str, shown: &str, mark: Option<(Style, &str, &str)>, color: bool) {
+        let spaced = self.space || raw.starts_with(char::is_whitespace);
+        if !raw.is_empty() {
+            self.space = raw.ends_with(char::is_whitespace);
+        }
+        if shown.is_empty() {
+            return;
+        }
+        if !self.text.is_empty() && spaced {
+            self.text.push(' ');
+        }
+        match mark {
+            None => self.text.push_str(shown),
+            Some((style, ..)) if color => {
+                let (on, off) = (style.render(), style.render_reset());
+                self.text.push_str(&format!("{on}{shown}{off}"));
+            }
+            Some((_, open, close)) => self.text.push_str(&format!("{open}{shown}{close}")),
+        }
+    }
 }
 
 /// Writes a quality evaluation (`reprint eval`) as a Markdown table.
