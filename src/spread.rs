@@ -267,28 +267,24 @@ fn build_cluster(occs: &[Occ<'_>], ids: &[u32], meta: &MetaIndex<'_>) -> Passage
             }
         }
     };
-    let canonical = match &source {
-        Some(s) => members.iter().find(|m| &m.doc == s).map(|m| m.text.clone()),
-        None => members
-            .iter()
-            // Longest as read: a member that carries HTML markup is not longer for it.
-            .max_by_key(|m| {
-                (
-                    crate::markup::decoded(&m.text).len(),
-                    std::cmp::Reverse(&m.doc),
-                )
-            })
-            .map(|m| m.text.clone()),
-    }
-    .unwrap_or_default();
-    let words = |t: &str| {
-        let mut toks = Vec::new();
-        tokenize(&crate::markup::decoded(t), &mut toks);
-        toks.into_iter().map(|t| t.hash).collect::<Vec<u64>>()
+    // Each member as read (HTML markup decoded): its length and its words, once.
+    let read: Vec<(usize, Vec<u64>)> = members
+        .iter()
+        .map(|m| {
+            let view = crate::markup::decoded(&m.text);
+            let mut toks = Vec::new();
+            tokenize(&view, &mut toks);
+            (view.len(), toks.into_iter().map(|t| t.hash).collect())
+        })
+        .collect();
+    let canon = match &source {
+        Some(s) => members.iter().position(|m| &m.doc == s),
+        // Longest as read: a member that carries HTML markup is not longer for it.
+        None => (0..members.len()).max_by_key(|&k| (read[k].0, std::cmp::Reverse(&members[k].doc))),
     };
-    let canon_words = words(&canonical);
-    for m in &mut members {
-        m.kind = if words(&m.text) == canon_words {
+    let canonical = canon.map(|k| members[k].text.clone()).unwrap_or_default();
+    for (m, (_, words)) in members.iter_mut().zip(&read) {
+        m.kind = if canon.is_some_and(|k| *words == read[k].1) {
             PassageKind::Verbatim
         } else {
             PassageKind::Reworded
