@@ -922,10 +922,10 @@ pub fn encoding_note(origin: &str, encoding: &str) -> String {
     }
 }
 
-/// True when over a tenth of the characters of lossily decoded `text` are replacement
-/// characters (bytes that were not UTF-8) or control characters other than white space: a
-/// binary file without a NUL byte, or text in another encoding that would only index as noise.
-/// A Latin-1 file with a few accented letters stays text.
+/// True when over a tenth of the characters of `text`, decoded from bytes that were not UTF-8
+/// ([`decode_file`]), are replacement characters (bytes the encoding could not read) or control
+/// characters other than white space: a binary file without a NUL byte, which no encoding
+/// reads as text.
 fn mostly_not_text(text: &str) -> bool {
     let (mut chars, mut noise) = (0usize, 0usize);
     for c in text.chars() {
